@@ -1,0 +1,141 @@
+"""Extraction: parsed article text → claim mentions.
+
+A pure function of (parsed text, ontology): :func:`extract_claims` walks an
+article's sentences in order (anaphora needs the order), finds predicate
+frames and values on the dependency parse, resolves their arguments to
+entity phrases and reads negation, hedging and conditions.
+
+>>> from pipeline.nlp import load_model, model_name
+>>> from pipeline.ontology import load_lexicon
+>>> from pipeline.extract.statements import statement_blocks
+>>> nlp, lexicon = load_model(model_name()), load_lexicon()
+>>> blocks = statement_blocks("Caffeine may disrupt sleep.")
+>>> [(m.subject.text, m.predicate.split("#")[1], m.object.text, m.hedged)
+...  for m in extract_claims(zip(blocks, nlp.pipe(b.text for b in blocks)), lexicon)]
+[('Caffeine', 'disrupts', 'sleep', True)]
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from ..ontology import CG, Lexicon
+from .anaphora import Discourse
+from .frames import Frame, FrameFinder, clause_subject
+from .mentions import ClaimMention, Phrase, Value
+from .modality import conditions, is_hedged, is_negated
+from .phrases import PhraseResolver
+from .statements import Block
+from .values import find_values
+
+EXTRACTOR_NAME = "claimgraph-dependency"
+EXTRACTOR_VERSION = "0.1.0"
+
+
+def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> list[ClaimMention]:
+    """All claim mentions of one article, given its statement blocks and their parses, in order."""
+    discourse = Discourse(lexicon)
+    finder = FrameFinder(lexicon)
+    mentions: list[ClaimMention] = []
+    for block, doc in parsed:
+        for sentence in doc.sents:
+            mentions.extend(_sentence_claims(sentence, block, discourse, finder, lexicon))
+            discourse.next_sentence()
+    return _merge_duplicates(mentions)
+
+
+def _merge_duplicates(mentions: list[ClaimMention]) -> list[ClaimMention]:
+    """One mention per (claim, polarity, sentence); asserted wins over hedged when two frames find it."""
+    merged: dict[tuple, ClaimMention] = {}
+    for mention in mentions:
+        key = (mention.subject.lemma_key, mention.subject.entity, mention.predicate, _object_key(mention.object),
+               mention.negated, mention.start)
+        kept = merged.get(key)
+        if kept is None or (kept.hedged and not mention.hedged):
+            merged[key] = mention
+    return list(merged.values())
+
+
+def _object_key(obj: Phrase | Value) -> tuple:
+    if isinstance(obj, Value):
+        return (obj.kind, obj.low, obj.high)
+    return (obj.lemma_key, obj.entity)
+
+
+def _sentence_claims(
+    sentence: Span, block: Block, discourse: Discourse, finder: FrameFinder, lexicon: Lexicon
+) -> list[ClaimMention]:
+    resolver = PhraseResolver(lexicon, discourse, sentence)
+    main_subject = _main_subject(sentence, resolver)
+    start, end = block.start + sentence.start_char, block.start + sentence.end_char
+    out: list[ClaimMention] = []
+
+    def emit(subject: Phrase, predicate, obj: Phrase | Value, negated: bool, hedged: bool, conds: tuple[str, ...]) -> None:
+        canonical, swap = lexicon.canonical(predicate)
+        if swap:
+            if isinstance(obj, Value):
+                return
+            subject, obj = obj, subject
+        if isinstance(obj, Phrase) and _same(subject, obj):
+            return
+        out.append(ClaimMention(subject, canonical, obj, negated, hedged, sentence.text, start, end, conds))
+
+    for frame in finder.frames(sentence):
+        subjects = resolver.resolve(frame.subject)
+        objects = _objects(frame, resolver)
+        if not subjects or not objects:
+            continue
+        negated = frame.extra_negated or is_negated(frame.anchor, lexicon, list(frame.extra))
+        hedged = is_hedged(frame.anchor, lexicon, list(frame.extra))
+        used = {frame.subject.i, frame.object.i, *(t.i for t in frame.object.ancestors if t.head.i == frame.anchor.i)}
+        conds = conditions(frame.anchor, used, lexicon)
+        for subject in subjects:
+            for obj in objects:
+                emit(subject, frame.predicate, obj, negated, hedged, conds)
+    for found in find_values(sentence, lexicon):
+        hedged = is_hedged(found.anchor, lexicon)
+        for subject in resolver.resolve(found.subject):
+            emit(subject, found.predicate, found.value, is_negated(found.anchor, lexicon), hedged, ())
+    for part in resolver.parts:
+        emit(part.owner, CG.hasConstituent, part.member, False, False, ())
+    for mention in out:
+        for phrase in (mention.subject, mention.object):
+            if isinstance(phrase, Phrase):
+                discourse.note_mention(phrase)
+    if main_subject is not None:
+        phrase, token = main_subject
+        discourse.note_subject(phrase, token.tag_ in ("NNS", "NNPS"), token.pos_ == "PROPN")
+    return out
+
+
+def _main_subject(sentence: Span, resolver: PhraseResolver) -> tuple[Phrase, Token] | None:
+    """The sentence's own subject, which "its" later in the sentence refers to."""
+    subject = clause_subject(sentence.root)
+    if subject is None:
+        return None
+    phrases = resolver.resolve(subject)
+    if len(phrases) != 1:
+        return None
+    resolver.current_subject = phrases[0]
+    resolver.current_subject_index = subject.i
+    resolver.current_is_named = resolver.discourse.can_be_antecedent(phrases[0], subject.pos_ == "PROPN")
+    return phrases[0], subject
+
+
+def _objects(frame: Frame, resolver: PhraseResolver) -> list[Phrase]:
+    token = frame.object
+    if token.pos_ == "ADJ" or (token.dep_ == "amod"):
+        phrase = resolver.phrase_of_word(token.text, token.lemma_)
+        return [phrase] if phrase else []
+    return resolver.resolve(token)
+
+
+def _same(a: Phrase, b: Phrase) -> bool:
+    if a.entity is not None and a.entity == b.entity:
+        return True
+    return a.lemma_key == b.lemma_key
+
+
+__all__ = ["extract_claims", "ClaimMention", "Phrase", "Value", "EXTRACTOR_NAME", "EXTRACTOR_VERSION"]

@@ -1,0 +1,87 @@
+"""Anaphora inside one article: which entity "it", "its" or "the herb" means.
+
+The resolver keeps a short memory of the entities recent sentences were about.
+A pronoun resolves only when that memory gives one clear answer; otherwise the
+claim is dropped rather than guessed, and a pronoun is never a subject itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from ..ontology import Lexicon
+from .mentions import Phrase
+
+SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "themselves", "theirs"})
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+MEMORY_SENTENCES = 2
+
+
+@dataclass
+class _Subject:
+    phrase: Phrase
+    plural: bool
+    sentence: int
+
+
+@dataclass
+class Discourse:
+    """Per-article memory of recent subjects and mentioned lexicon entities."""
+
+    lexicon: Lexicon
+    sentence: int = 0
+    subjects: list[_Subject] = field(default_factory=list)
+    mentions: list[tuple[int, Phrase]] = field(default_factory=list)
+    subject_counts: dict[str, int] = field(default_factory=dict)
+
+    def next_sentence(self) -> None:
+        self.sentence += 1
+
+    def can_be_antecedent(self, phrase: Phrase, proper_noun: bool) -> bool:
+        """Named things (lexicon entities, proper nouns, recurring subjects) can be referred back to."""
+        return phrase.entity is not None or proper_noun or self.subject_counts.get(phrase.lemma_key, 0) >= 2
+
+    def note_subject(self, phrase: Phrase, plural: bool, proper_noun: bool) -> None:
+        self.subject_counts[phrase.lemma_key] = self.subject_counts.get(phrase.lemma_key, 0) + 1
+        if self.can_be_antecedent(phrase, proper_noun):
+            self.subjects.append(_Subject(phrase, plural, self.sentence))
+
+    def note_mention(self, phrase: Phrase) -> None:
+        if phrase.entity is not None:
+            self.mentions.append((self.sentence, phrase))
+
+    def pronoun(self, word: str, current: Phrase | None) -> Phrase | None:
+        """The antecedent of a personal pronoun, or None when it is not clear.
+
+        ``current`` is this sentence's own subject when it precedes the pronoun
+        ("Kratom, a herb known for its effects": "its" is kratom).
+        """
+        word = word.lower()
+        if word in SINGULAR_PRONOUNS:
+            plural = False
+        elif word in PLURAL_PRONOUNS:
+            plural = True
+        else:
+            return None
+        if current is not None:
+            return current
+        for subject in reversed(self.subjects):
+            if self.sentence - subject.sentence > MEMORY_SENTENCES:
+                return None
+            if subject.plural == plural:
+                return subject.phrase
+        return None
+
+    def by_class(self, classes: frozenset[URIRef]) -> Phrase | None:
+        """The most recent entity of one of ``classes`` ("the herb" → kratom), if exactly one kind is recent."""
+        candidates: list[Phrase] = []
+        for _, phrase in reversed(self.mentions):
+            if phrase.entity is not None and any(self.lexicon.is_a(phrase.entity, cls) for cls in classes):
+                candidates.append(phrase)
+        if not candidates:
+            return None
+        recent = {p.entity for p in candidates[:3]}
+        return candidates[0] if len(recent) == 1 else None

@@ -1,0 +1,340 @@
+"""Predicate frames over the dependency parse: who does what to whom.
+
+A frame is (subject token, predicate, object token, anchor). Four kinds:
+
+* verbal — "Kratom interacts with opioid receptors", passives and participles
+  ("Neuropathic pain, caused by nerve damage"), verb chains ("can help manage");
+* nominal — nominalisations and light verbs ("a treatment for neuropathic
+  pain", "offers relief from chronic pain", "addiction risk");
+* adjectival — "is effective for", "present in";
+* property — "its sedative properties" (the adjective names an outcome);
+* "without X" — the clause's subject does not cause X.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from rdflib import URIRef
+from spacy.tokens import Span, Token
+
+from ..ontology import CG, Lexicon
+from .phrases import NOMINAL, is_such_as
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
+CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl"})
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One predicate instance: its arguments as tokens, and the token that carries it."""
+
+    subject: Token
+    predicate: URIRef
+    object: Token
+    anchor: Token
+    extra_negated: bool = False
+    extra: tuple[Token, ...] = ()
+
+
+def clause_subject(verb: Token) -> Token | None:
+    """The token that is the subject of ``verb``'s clause, climbing control and coordination.
+
+    Participles and relative clauses take the noun they modify ("Kratom,
+    derived from…"); "by binding to…" takes the subject of the verb it modifies.
+    """
+    token: Token | None = verb
+    seen: set[int] = set()
+    while token is not None and token.i not in seen:
+        seen.add(token.i)
+        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            subject = subjects[0]
+            if subject.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
+                return token.head
+            return subject
+        if token.dep_ in ("acl", "relcl") and token.head.pos_ in NOMINAL | {"PRON"}:
+            return token.head
+        if token.dep_ in CLIMB_DEPS:
+            token = token.head
+            continue
+        if token.dep_ in ("pcomp", "pobj") and token.head.dep_ == "prep":
+            token = token.head.head
+            if token.pos_ in NOMINAL:
+                return predicated_of(token)
+            continue
+        return None
+    return None
+
+
+def predicated_of(noun: Token, depth: int = 0, light_objects: frozenset[str] = frozenset()) -> Token | None:
+    """The entity a predicate noun is said of: "X is a treatment", "X, a treatment", "X offers relief", "X … as a treatment"."""
+    if depth > 5:
+        return None
+    dep = noun.dep_
+    head = noun.head
+    if dep == "appos":
+        return head
+    if dep == "conj" and head.pos_ in NOMINAL:
+        return predicated_of(head, depth + 1, light_objects)
+    if dep in OBJECT_DEPS and head.pos_ in ("VERB", "AUX"):
+        return clause_subject(head)
+    if dep == "pobj" and head.dep_ == "prep":
+        preposition = head.lower_
+        governor = head.head
+        if preposition == "as":
+            if governor.pos_ in ("VERB", "AUX"):
+                objects = [c for c in governor.children if c.dep_ in ("dobj", "obj") and c.lemma_.lower() not in light_objects]
+                return objects[0] if objects else clause_subject(governor)
+            if governor.pos_ in NOMINAL:
+                if governor.lemma_.lower() in light_objects and governor.head.pos_ in ("VERB", "AUX"):
+                    return clause_subject(governor.head)
+                return predicated_of(governor, depth + 1, light_objects)
+        if preposition in ("without", "with") and governor.pos_ in ("VERB", "AUX"):
+            return clause_subject(governor)
+        if preposition in ("without", "with") and governor.pos_ in NOMINAL:
+            return predicated_of(governor, depth + 1, light_objects)
+    return None
+
+
+class FrameFinder:
+    """Finds the frames of one sentence using the lexicon's triggers."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.light_verbs = lexicon.cue("lightVerb")
+        self.support_verbs = lexicon.cue("supportVerb")
+        self.property_nouns = lexicon.cue("propertyNoun")
+        self.light_objects = lexicon.cue("lightObject")
+
+    def frames(self, sentence: Span) -> Iterator[Frame]:
+        for token in sentence:
+            if token.pos_ in ("VERB", "AUX"):
+                yield from self._verbal(token)
+            if token.pos_ in NOMINAL:
+                yield from self._nominal(token)
+                yield from self._property(token)
+            if token.pos_ in ("ADJ", "VERB"):
+                yield from self._adjectival(token)
+            if token.lower_ == "without" and token.dep_ == "prep":
+                yield from self._without(token)
+
+    # --- verbal ------------------------------------------------------------------
+    def _verbal(self, verb: Token) -> Iterator[Frame]:
+        lemma = verb.lemma_.lower()
+        passive = self._is_passive(verb)
+        adverbs = [c.lemma_.lower() for c in verb.children if c.dep_ == "advmod"]
+        for key_base, obj, via in self._slots(verb):
+            predicate = self._verb_trigger(key_base, adverbs)
+            if predicate is None:
+                continue
+            if passive and via == "agent":
+                subject, target = obj, clause_subject(verb)
+                if target is None:
+                    continue
+                yield Frame(subject, predicate, target, verb)
+                continue
+            if passive and via == "direct":
+                continue
+            subject = clause_subject(verb)
+            if subject is None:
+                continue
+            yield from self._with_object(subject, predicate, obj, verb)
+
+    def _slots(self, verb: Token) -> Iterator[tuple[str, Token, str]]:
+        lemma = verb.lemma_.lower()
+        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        base = f"{lemma} {particles[0]}" if particles else lemma
+        for child in verb.children:
+            if child.dep_ in ("dobj", "obj"):
+                yield base, child, "direct"
+            elif child.dep_ == "prep":
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("pobj", "pcomp"):
+                        yield f"{base} {child.lower_}", grandchild, "prep"
+            elif child.dep_ == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        yield base, grandchild, "agent"
+
+    def _verb_trigger(self, key: str, adverbs: list[str]) -> URIRef | None:
+        table = self.lexicon.verb_triggers
+        for adverb in adverbs:
+            for candidate in (f"{adverb} {key}", f"{key} {adverb}"):
+                if candidate in table:
+                    return table[candidate]
+        return table.get(key)
+
+    @staticmethod
+    def _is_passive(verb: Token) -> bool:
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return True
+        return verb.tag_ == "VBN" and verb.dep_ in ("acl", "advcl") and not any(c.dep_ == "aux" for c in verb.children)
+
+    def _with_object(self, subject: Token, predicate: URIRef, obj: Token, anchor: Token) -> Iterator[Frame]:
+        """Attach the object, looking through gerunds ("for managing pain") and effect modifiers ("improved sleep")."""
+        if obj.pos_ == "VERB":
+            inner = [c for c in obj.children if c.dep_ in ("dobj", "obj")]
+            if not inner:
+                return
+            obj = inner[0]
+        predicate = self._compose(predicate, obj)
+        if predicate is None:
+            return
+        yield Frame(subject, predicate, obj, anchor)
+
+    def _compose(self, predicate: URIRef, obj: Token) -> URIRef | None:
+        """"leads to improved sleep" → improves; "reduces the risk of" → prevents (via the noun frame)."""
+        if obj.pos_ not in NOMINAL:
+            return predicate
+        info = self.lexicon.predicates[predicate]
+        if predicate == CG.causes or info.effect == 0:
+            for child in obj.children:
+                if child.dep_ == "amod" and child.lower_ in self.lexicon.modifier_triggers:
+                    return self.lexicon.modifier_triggers[child.lower_]
+        if self._noun_trigger_keys(obj) and info.effect != 0:
+            return None  # "reduce the risk of X": the noun frame composes it
+        return predicate
+
+    # --- nominal -----------------------------------------------------------------
+    def _noun_trigger_keys(self, noun: Token) -> list[tuple[str, Token | None]]:
+        """Noun-trigger keys this noun matches, each with the token that introduces its object."""
+        lemma = noun.lemma_.lower()
+        compounds = " ".join(c.lower_ for c in noun.children if c.dep_ == "compound")
+        table = self.lexicon.noun_triggers
+        found: list[tuple[str, Token | None]] = []
+        for child in noun.children:
+            if child.dep_ == "prep":
+                for key in (f"{compounds} {lemma} {child.lower_}".strip(), f"{lemma} {child.lower_}"):
+                    if key in table:
+                        found.append((key, child))
+                        break
+        for key in (f"{compounds} {lemma}".strip(), lemma):
+            if key in table and not found:
+                found.append((key, None))
+                break
+        return found
+
+    def _nominal(self, noun: Token) -> Iterator[Frame]:
+        for key, preposition in self._noun_trigger_keys(noun):
+            predicate = self.lexicon.noun_triggers[key]
+            objects = self._noun_objects(noun, preposition)
+            if not objects:
+                continue
+            subject, governing = self._noun_subject(noun)
+            if subject is None:
+                continue
+            if governing is not None:
+                composed = self._compose_effect(governing, predicate)
+                if composed is None:
+                    continue
+                predicate = composed
+            for obj in objects:
+                yield Frame(subject, predicate, obj, noun, extra=(governing,) if governing is not None else ())
+
+    def _noun_objects(self, noun: Token, preposition: Token | None) -> list[Token]:
+        if preposition is not None:
+            objects = []
+            for child in preposition.children:
+                if child.dep_ == "pobj":
+                    objects.append(child)
+                elif child.dep_ == "pcomp":
+                    objects.extend(c for c in child.children if c.dep_ in ("dobj", "obj"))
+            return objects
+        members = [c for c in noun.children if c.dep_ == "compound" and c.pos_ in NOMINAL]
+        members = [m for m in members if f"{m.lower_} {noun.lemma_.lower()}" not in self.lexicon.noun_triggers]
+        for child in noun.children:
+            if child.dep_ == "prep" and (child.lower_ in self.lexicon.cue("exampleMarker") or is_such_as(child)):
+                members.extend(c for c in child.children if c.dep_ == "pobj")
+        return members
+
+    def _noun_subject(self, noun: Token) -> tuple[Token | None, Token | None]:
+        """Who the noun is said of, and the governing verb when that verb composes ("reduces the risk")."""
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        if owners:
+            return owners[0], None
+        head = noun.head
+        if noun.dep_ in ("dobj", "obj") and head.pos_ == "VERB" and head.lemma_.lower() not in self.light_verbs:
+            predicate = self._verb_trigger(head.lemma_.lower(), [])
+            if predicate is not None and self.lexicon.predicates[predicate].effect != 0:
+                return clause_subject(head), head
+            return None, None
+        if noun.dep_ in ("dobj", "obj", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
+            return clause_subject(head), None
+        return predicated_of(noun, light_objects=self.light_objects), None
+
+    def _compose_effect(self, verb: Token, predicate: URIRef) -> URIRef | None:
+        """"increases the risk of X" causes X; "reduces the risk of X" prevents X."""
+        verb_predicate = self._verb_trigger(verb.lemma_.lower(), [])
+        if verb_predicate is None:
+            return predicate
+        sign = self.lexicon.predicates[verb_predicate].effect * self.lexicon.predicates[predicate].effect
+        if sign > 0:
+            return CG.causes
+        if sign < 0:
+            return CG.prevents
+        return None
+
+    # --- adjectival and property -------------------------------------------------
+    def _adjectival(self, adjective: Token) -> Iterator[Frame]:
+        lemma = adjective.lemma_.lower()
+        for child in adjective.children:
+            if child.dep_ != "prep":
+                continue
+            predicate = self.lexicon.adjective_triggers.get(f"{lemma} {child.lower_}") or self.lexicon.adjective_triggers.get(
+                f"{adjective.lower_} {child.lower_}"
+            )
+            if predicate is None:
+                continue
+            if adjective.dep_ in ("amod", "acl") and adjective.head.pos_ in NOMINAL:
+                subject: Token | None = adjective.head
+            elif adjective.pos_ == "VERB":
+                subject = clause_subject(adjective)
+            else:
+                subject = clause_subject(adjective.head) if adjective.dep_ == "acomp" else None
+            if subject is None:
+                continue
+            for obj in self._noun_objects(adjective, child):
+                yield Frame(subject, predicate, obj, adjective)
+
+    def _property(self, noun: Token) -> Iterator[Frame]:
+        """"its gentle sedative properties": the owner causes the outcome the adjective names."""
+        if noun.lemma_.lower() not in self.property_nouns and noun.lower_ not in self.property_nouns:
+            return
+        adjectives = [c for c in noun.children if c.dep_ in ("amod", "compound") and self.lexicon.entity_for(c.text)]
+        if not adjectives:
+            return
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        subject = owners[0] if owners else self._noun_subject(noun)[0]
+        if subject is None:
+            return
+        for adjective in adjectives:
+            yield Frame(subject, CG.causes, adjective, noun)
+
+    # --- "without X" -------------------------------------------------------------
+    def _without(self, preposition: Token) -> Iterator[Frame]:
+        objects = [c for c in preposition.children if c.dep_ == "pobj"]
+        if not objects:
+            return
+        obj = objects[0]
+        if self._noun_trigger_keys(obj) or obj.lemma_.lower() in self.property_nouns:
+            return  # "without addiction risks" is a nominal frame; the "without" above negates it
+        governor = preposition.head
+        if governor.pos_ in ("VERB", "AUX"):
+            subject = clause_subject(governor)
+        elif governor.pos_ in NOMINAL:
+            subject = predicated_of(governor, light_objects=self.light_objects) or _clause_subject_above(governor)
+        else:
+            subject = None
+        if subject is None:
+            return
+        yield Frame(subject, CG.causes, obj, obj, extra_negated=True)
+
+
+def _clause_subject_above(token: Token) -> Token | None:
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return clause_subject(ancestor)
+    return None

@@ -1,0 +1,287 @@
+"""Noun phrases to entity phrases: folding, aliases, coordination, anaphora.
+
+``resolve(token)`` answers "which entities does this noun phrase name?": a
+list, because "mitragynine and 7-hydroxymitragynine" names two and "it" may
+name none. It folds determiners, possessives, vague adjectives and plurals;
+looks through nouns that stand for their modifier ("kratom use", "sleep
+quality"); expands a constituent noun to its members and owner ("kratom's
+active compounds, such as mitragynine"); and resolves anaphora.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from spacy.tokens import Span, Token
+
+from ..ontology import Lexicon, label_key
+from .anaphora import DEMONSTRATIVES, PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Discourse
+from .mentions import Phrase
+
+NOMINAL = frozenset({"NOUN", "PROPN"})
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+OWNER_PREPOSITIONS = frozenset({"in", "of", "from", "within", "inside"})
+MAX_PHRASE_WORDS = 6
+RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
+
+
+@dataclass
+class PartClaim:
+    """A constituent relation found while resolving a phrase: owner has member."""
+
+    owner: Phrase
+    member: Phrase
+    token: Token
+
+
+@dataclass
+class PhraseResolver:
+    """Resolves noun tokens of one sentence to entity phrases."""
+
+    lexicon: Lexicon
+    discourse: Discourse
+    sentence: Span
+    current_subject: Phrase | None = None
+    current_subject_index: int = -1
+    current_is_named: bool = False
+    parts: list[PartClaim] = field(default_factory=list)
+
+    # --- public ---------------------------------------------------------------
+    def resolve(self, token: Token) -> list[Phrase]:
+        """All entity phrases ``token``'s noun phrase names, coordination expanded."""
+        phrases: list[Phrase] = []
+        first = token
+        for conjunct in [token, *self._conjuncts(token)]:
+            found = self._resolve_one(conjunct, depth=0)
+            if not found and conjunct.i != first.i:
+                found = self._borrow_modifiers(first, conjunct)
+            phrases.extend(p for p in found if p not in phrases)
+        return phrases
+
+    def phrase_of_word(self, text: str, lemma: str) -> Phrase | None:
+        """A lexicon entity named by a single word (an adjective such as "sedative")."""
+        for candidate in (text, lemma):
+            entity = self.lexicon.entity_for(candidate)
+            if entity is not None:
+                return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma), entity=entity)
+        return None
+
+    # --- internals -----------------------------------------------------------
+    def _conjuncts(self, token: Token) -> list[Token]:
+        found = []
+        for child in token.children:
+            if child.dep_ == "conj" and child.pos_ in NOMINAL | {"PRON", "ADJ"}:
+                found.append(child)
+                found.extend(self._conjuncts(child))
+        return found
+
+    def _borrow_modifiers(self, first: Token, conjunct: Token) -> list[Phrase]:
+        """"sleep quality and duration": a bare aspect noun borrows the first conjunct's modifier."""
+        cues = self.lexicon.cue("aspectNoun")
+        if conjunct.lemma_.lower() not in cues:
+            return []
+        modifiers = [c for c in first.children if c.dep_ == "compound"]
+        found: list[Phrase] = []
+        for modifier in modifiers:
+            found.extend(self._resolve_one(modifier, depth=1))
+        return found
+
+    def _resolve_one(self, token: Token, depth: int) -> list[Phrase]:
+        if depth > 4:
+            return []
+        lower = token.lower_
+        lemma = token.lemma_.lower()
+        if token.dep_ == "appos" and token.head.pos_ in NOMINAL and not self._is_constituent(token.head):
+            return self._resolve_one(token.head, depth + 1)
+        if token.tag_ in RELATIVE_TAGS:
+            head = token.head
+            if head.dep_ == "relcl":
+                return self._resolve_one(head.head, depth + 1)
+            return []
+        if lower in SINGULAR_PRONOUNS | PLURAL_PRONOUNS:
+            current = self.current_subject if 0 <= self.current_subject_index < token.i and self.current_is_named else None
+            antecedent = self.discourse.pronoun(lower, current)
+            return [antecedent] if antecedent else []
+        if token.pos_ == "PRON" or lower in DEMONSTRATIVES or token.pos_ in {"DET", "NUM"}:
+            return []
+        if self._is_constituent(token):
+            return self._constituents(token, depth)
+        anaphor = self._class_anaphor(token)
+        if anaphor is not None:
+            return anaphor
+        if lemma in self.lexicon.cue("transparentNoun") or lemma in self.lexicon.cue("aspectNoun"):
+            inner = self._modifier_entity(token, depth)
+            if inner is not None:
+                return inner
+            if self._lookup(token.text, token.lemma_) is None:
+                return []
+        phrase = self._phrase(token)
+        if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun")):
+            return []
+        return [phrase]
+
+    def _modifier_entity(self, token: Token, depth: int) -> list[Phrase] | None:
+        """What a transparent or aspect noun stands for: its compound, possessor or of-phrase."""
+        full = self._phrase(token)
+        if full is not None and full.entity is not None:
+            return [full]
+        modifiers = self._kept_modifiers(token)
+        if modifiers:
+            text = _join(modifiers)
+            entity = self.lexicon.entity_for(text)
+            if entity is not None:
+                return [Phrase(text=text, key=label_key(text), lemma_key=label_key(text), entity=entity)]
+        for child in token.children:
+            if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ in NOMINAL):
+                return self._resolve_one(child, depth + 1)
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return self.resolve(pobj)
+        return None
+
+    def _class_anaphor(self, token: Token) -> list[Phrase] | None:
+        """"the herb", "this condition": a definite class noun refers back; None if it is not one."""
+        classes = self.lexicon.anaphor_nouns.get(token.lemma_.lower())
+        if not classes:
+            return None
+        determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
+        if not determiners or determiners[0].lower_ not in {"the", "this", "that", "its", "these", "those"}:
+            return None
+        vague = self.lexicon.cue("vagueModifier")
+        if any(c.dep_ in MODIFIER_DEPS and c.lemma_.lower() not in vague and c.lower_ not in vague for c in token.children):
+            return None
+        antecedent = self.discourse.by_class(classes)
+        return [antecedent] if antecedent else []
+
+    def _is_constituent(self, token: Token) -> bool:
+        return token.pos_ in NOMINAL and token.lemma_.lower() in self.lexicon.cue("constituentNoun") - {"active"}
+
+    def _constituents(self, token: Token, depth: int) -> list[Phrase]:
+        """"kratom's active compounds, such as mitragynine": the members and the owner."""
+        owners: list[Phrase] = []
+        members: list[Phrase] = []
+        examples = self.lexicon.cue("exampleMarker")
+        for child in token.children:
+            if child.dep_ == "poss":
+                owners.extend(self._resolve_one(child, depth + 1))
+            elif child.dep_ == "compound" and child.pos_ in NOMINAL:
+                owners.extend(self._resolve_one(child, depth + 1))
+            elif child.dep_ == "prep" and child.lower_ in OWNER_PREPOSITIONS:
+                owners.extend(self._objects_of(child, depth))
+            elif child.dep_ in ("acl", "amod") and child.lemma_.lower() in {"find", "present", "contain", "locate"}:
+                for grandchild in child.children:
+                    if grandchild.dep_ == "prep" and grandchild.lower_ in OWNER_PREPOSITIONS:
+                        owners.extend(self._objects_of(grandchild, depth))
+            elif child.dep_ == "appos":
+                members.extend(self.resolve(child))
+            elif child.dep_ == "prep" and (child.lower_ in examples or self._such_as(child)):
+                members.extend(self._objects_of(child, depth))
+        owners = [o for o in owners if o not in members]
+        for owner in owners:
+            for member in members:
+                if member.entity != owner.entity or member.key != owner.key:
+                    self.parts.append(PartClaim(owner, member, token))
+        return members + owners
+
+    def _such_as(self, prep: Token) -> bool:
+        return is_such_as(prep)
+
+    def _objects_of(self, prep: Token, depth: int) -> list[Phrase]:
+        found: list[Phrase] = []
+        for child in prep.children:
+            if child.dep_ == "pobj":
+                found.extend(self.resolve(child))
+        return found
+
+    def _phrase(self, token: Token) -> Phrase | None:
+        """The folded phrase of a noun with its restrictive modifiers, matched against the lexicon."""
+        if token.pos_ not in NOMINAL and token.pos_ != "ADJ" and token.pos_ != "VERB":
+            return None
+        modifiers = self._kept_modifiers(token)
+        words = [t for t in modifiers] + [token]
+        text = _surface(words)
+        lemma_text = _join(words[:-1]) + (" " if len(words) > 1 else "") + token.lemma_
+        of_phrase = self._of_phrase(token)
+        if of_phrase:
+            for candidate in (f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"):
+                entity = self.lexicon.entity_for(candidate)
+                if entity is not None:
+                    return Phrase(text=candidate, key=label_key(candidate), lemma_key=label_key(candidate), entity=entity)
+        entity = self._lookup(text, lemma_text)
+        if entity is None and token.pos_ not in NOMINAL:
+            return None
+        if len(words) > MAX_PHRASE_WORDS or not label_key(text):
+            return None
+        if entity is None:
+            entity = self._suffix_entity(words, token)
+        return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=entity)
+
+    def _suffix_entity(self, words: list[Token], head: Token) -> URIRef | None:
+        """"severe neuropathic pain" is neuropathic pain when only adjectives precede the known part."""
+        for cut in range(1, len(words)):
+            dropped, kept = words[:cut], words[cut:]
+            if any(t.pos_ in NOMINAL for t in dropped):
+                return None
+            entity = self._lookup(_join(kept), _join(kept[:-1]) + (" " if len(kept) > 1 else "") + head.lemma_)
+            if entity is not None:
+                return entity
+        return None
+
+    def _lookup(self, text: str, lemma_text: str) -> URIRef | None:
+        return self.lexicon.entity_for(text) or self.lexicon.entity_for(lemma_text)
+
+    def _kept_modifiers(self, token: Token) -> list[Token]:
+        vague = self.lexicon.cue("vagueModifier") | set(self.lexicon.modifier_triggers)
+        kept: list[Token] = []
+        for child in token.lefts:
+            if child.dep_ not in MODIFIER_DEPS and not (child.dep_ == "nummod" and _hyphenated(child, token)):
+                continue
+            if child.dep_ == "amod" and (child.lemma_.lower() in vague or child.lower_ in vague or child.tag_ in ("JJR", "JJS")):
+                continue
+            if (child.like_num or child.pos_ in {"DET", "PRON", "NUM"}) and not _hyphenated(child, token):
+                continue
+            kept.extend(t for t in child.subtree if t.dep_ not in ("det", "poss", "case", "cc", "punct") or t.text == "-")
+        return sorted(set(kept), key=lambda t: t.i)
+
+    def _of_phrase(self, token: Token) -> str:
+        for child in token.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "to"):
+                pobjs = [c for c in child.children if c.dep_ == "pobj"]
+                if pobjs:
+                    inner = [t for t in pobjs[0].subtree if t.dep_ not in ("punct",) and t.i <= pobjs[0].i]
+                    return f"{child.lower_} {_join(inner)}"
+        return ""
+
+
+def _hyphenated(modifier: Token, head: Token) -> bool:
+    """"7-hydroxymitragynine": the modifier is glued to the head by hyphens, no spaces between."""
+    between = modifier.doc[modifier.i : head.i]
+    return all(not t.whitespace_ for t in between) and any(t.text == "-" for t in between)
+
+
+def is_such_as(prep: Token) -> bool:
+    """"such as" parses as a preposition "as" with "such" beside it or under it."""
+    return prep.lower_ == "as" and any(c.lower_ == "such" for c in [*prep.children, *prep.head.children])
+
+
+def _surface(tokens: list[Token]) -> str:
+    """The phrase as written when its words are contiguous (hyphens included), else the words joined."""
+    span = tokens[0].doc[tokens[0].i : tokens[-1].i + 1]
+    chosen = {t.i for t in tokens}
+    if all(t.i in chosen or t.text == "-" for t in span):
+        return span.text
+    return _join(tokens)
+
+
+def _join(tokens: list[Token]) -> str:
+    out = ""
+    for i, token in enumerate(tokens):
+        if i and (token.text == "-" or tokens[i - 1].text == "-" or token.text == "'s"):
+            out += token.text
+        else:
+            out += (" " if out else "") + token.text
+    return out
+

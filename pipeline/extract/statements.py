@@ -1,0 +1,52 @@
+"""Split an article into blocks and keep those that make statements.
+
+Headings and bullet lists that are not sentences make no claims, so they are
+never parsed. A block is one line of the article text.
+
+>>> [b.text for b in statement_blocks("Kratom and Sleep\\nKratom may improve sleep.\\n- Dosage tips\\n- Caffeine blocks adenosine receptors.")]
+['Kratom may improve sleep.', 'Caffeine blocks adenosine receptors.']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d{1,3}[.)])\s+")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
+_MIN_WORDS_WITHOUT_FULL_STOP = 12
+
+
+@dataclass(frozen=True)
+class Block:
+    """A statement-bearing piece of article text and where it starts."""
+
+    text: str
+    start: int
+
+
+def is_statement(line: str) -> bool:
+    """A line makes statements if it ends like a sentence or is long enough to be prose."""
+    words = line.split()
+    if len(words) < 3:
+        return False
+    return bool(_SENTENCE_END.search(line)) or len(words) >= _MIN_WORDS_WITHOUT_FULL_STOP
+
+
+def statement_blocks(text: str) -> list[Block]:
+    """The lines of ``text`` that are statements, bullet markers removed, with their offsets."""
+    blocks = []
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        offset += len(line) + 1
+        marker = _BULLET.match(line)
+        if marker:
+            start += marker.end()
+            line = line[marker.end():]
+        stripped = line.rstrip()
+        leading = len(stripped) - len(stripped.lstrip())
+        stripped = stripped.lstrip()
+        if stripped and is_statement(stripped):
+            blocks.append(Block(stripped, start + leading))
+    return blocks

@@ -1,0 +1,142 @@
+"""Normalisation: claim mentions (phrases as written) → claims over IRIs.
+
+Entities come from the lexicon when a phrase names one; any other phrase is
+minted as an entity by its folded, lemmatised head phrase, so "opioid
+receptors" and "the opioid receptor" meet. A claim's IRI is a hash of its
+subject, predicate and object: the same claim made in five articles is one
+claim with five pieces of evidence.
+
+>>> from pipeline.extract.mentions import Phrase
+>>> entity_term(Phrase("Chronic Sleep Debts", "chronic sleep debts", "chronic sleep debt"), load_lexicon()).iri
+rdflib.term.URIRef('https://claimgraph.org/entity/chronic_sleep_debt')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from rdflib import XSD, Literal, URIRef
+
+from .extract.mentions import ClaimMention, Phrase, Value
+from .ontology import CG, ENT, Lexicon, load_lexicon
+
+CLAIM_NS = "https://claimgraph.org/claim/"
+
+
+@dataclass(frozen=True)
+class EntityTerm:
+    iri: URIRef
+    label: str
+    classes: frozenset[URIRef]
+
+
+@dataclass(frozen=True)
+class ValueTerm:
+    """A normalised value: a typed literal plus its numeric range and the text it came from."""
+
+    literal: Literal
+    low: float
+    high: float
+    unit: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    iri: URIRef
+    subject: EntityTerm
+    predicate: URIRef
+    object: EntityTerm | ValueTerm
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One article's statement of a claim (or its denial)."""
+
+    claim: Claim
+    positive: bool
+    hedged: bool
+    sentence: str
+    start: int
+    end: int
+    subject_text: str
+    object_text: str
+    conditions: tuple[str, ...] = ()
+
+
+def slug(text: str) -> str:
+    """An IRI-safe local name: ``slug("Mu-opioid receptors")`` is ``mu_opioid_receptors``."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower().replace("'", "")).strip("_") or "entity"
+
+
+def entity_term(phrase: Phrase, lexicon: Lexicon) -> EntityTerm:
+    """The entity a phrase names: its lexicon entry, else one minted from its lemma phrase."""
+    entity = phrase.entity or lexicon.entity_for(phrase.key) or lexicon.entity_for(phrase.lemma_key)
+    if entity is not None:
+        info = lexicon.entities[entity]
+        return EntityTerm(entity, info.label, info.classes)
+    label = re.sub(r"^(the|a|an)\s+", "", phrase.lemma_key)
+    return EntityTerm(ENT[slug(label)], label, frozenset({CG.Entity}))
+
+
+def value_term(value: Value) -> ValueTerm:
+    """A duration becomes ``"P84D"^^xsd:duration`` (or a ``cg:DurationRange``); a dose, milligrams."""
+    low, high = _tidy(value.low), _tidy(value.high)
+    if value.kind == "duration":
+        low_days, high_days = round(value.low), round(value.high)
+        if low_days == high_days:
+            literal = Literal(f"P{low_days}D", datatype=XSD.duration)
+        else:
+            literal = Literal(f"P{low_days}D/P{high_days}D", datatype=CG.DurationRange)
+    elif low == high:
+        literal = Literal(low, datatype=CG.Mass)
+    else:
+        literal = Literal(f"{low}/{high}", datatype=CG.MassRange)
+    return ValueTerm(literal, value.low, value.high, value.unit, value.text)
+
+
+def _tidy(number: float) -> str:
+    return f"{number:g}"
+
+
+def claim_iri(subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> URIRef:
+    """The claim's IRI: a hash of its three parts, so equal claims share one node."""
+    key = "\x1f".join((str(subject), str(predicate), obj.n3() if isinstance(obj, Literal) else str(obj)))
+    return URIRef(CLAIM_NS + hashlib.sha256(key.encode()).hexdigest()[:20])
+
+
+def normalise(mentions: list[ClaimMention], lexicon: Lexicon | None = None) -> list[Evidence]:
+    """Turn one article's claim mentions into evidence for canonical claims."""
+    lexicon = lexicon or load_lexicon()
+    evidence: dict[tuple, Evidence] = {}
+    for mention in mentions:
+        subject = entity_term(mention.subject, lexicon)
+        if isinstance(mention.object, Value):
+            obj: EntityTerm | ValueTerm = value_term(mention.object)
+            object_node = obj.literal
+            object_text = mention.object.text
+        else:
+            obj = entity_term(mention.object, lexicon)
+            if obj.iri == subject.iri:
+                continue
+            object_node = obj.iri
+            object_text = mention.object.text
+        claim = Claim(claim_iri(subject.iri, mention.predicate, object_node), subject, mention.predicate, obj)
+        item = Evidence(
+            claim=claim,
+            positive=not mention.negated,
+            hedged=mention.hedged,
+            sentence=mention.sentence,
+            start=mention.start,
+            end=mention.end,
+            subject_text=mention.subject.text,
+            object_text=object_text,
+            conditions=mention.conditions,
+        )
+        key = (claim.iri, item.positive, item.start)
+        kept = evidence.get(key)
+        if kept is None or (kept.hedged and not item.hedged):
+            evidence[key] = item
+    return list(evidence.values())

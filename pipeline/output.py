@@ -1,0 +1,66 @@
+"""Render results for people and scripts: rich tables, JSON (the contract) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import Enum
+from typing import Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def claim_row(claim: dict) -> dict[str, str]:
+    """The flat view of a claim used by tables and CSV."""
+    return {
+        "subject": claim["subject"]["label"],
+        "predicate": claim["predicate"]["label"],
+        "object": claim["object"]["label"],
+        "polarity": claim["polarity"],
+        "modality": claim["modality"],
+        "sources": " ".join(claim["sources"]),
+    }
+
+
+def render_json(data: object) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False)
+
+
+def render_csv(rows: Sequence[dict[str, object]]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def print_table(rows: Sequence[dict[str, object]], title: str, console: Console | None = None) -> None:
+    console = console or Console()
+    if not rows:
+        console.print(f"[dim]{title}: none[/dim]")
+        return
+    table = Table(title=title, show_lines=False)
+    for column in rows[0]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+
+
+def emit(data: object, rows: Iterable[dict[str, object]], fmt: Format, title: str) -> None:
+    """Print ``data`` as JSON, or its flat ``rows`` as CSV or a table."""
+    if fmt is Format.json:
+        print(render_json(data))
+    elif fmt is Format.csv:
+        print(render_csv(list(rows)), end="")
+    else:
+        print_table(list(rows), title)
