@@ -123,7 +123,6 @@ class FrameFinder:
 
     # --- verbal ------------------------------------------------------------------
     def _verbal(self, verb: Token) -> Iterator[Frame]:
-        lemma = verb.lemma_.lower()
         passive = self._is_passive(verb)
         adverbs = [c.lemma_.lower() for c in verb.children if c.dep_ == "advmod"]
         for key_base, obj, via in self._slots(verb):

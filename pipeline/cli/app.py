@@ -1,0 +1,47 @@
+"""Shared pieces of the command line: the typer app, common options, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rdflib import Dataset
+
+from .. import __version__
+from ..output import Format
+from ..store import StoreNotFound, open_store
+
+app = typer.Typer(
+    help="Turn a pile of articles into a knowledge graph of the claims they make, "
+    "and see where sources agree and where they conflict.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_STORE = Path("graphs/store")
+StoreOption = Annotated[Path, typer.Option("--store", "-s", help="Path of the claim store (an Oxigraph database folder).")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table for people, json or csv for scripts.")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Report a user mistake in one line on stderr and exit non-zero."""
+    typer.echo(f"claimgraph: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def open_dataset(store: Path) -> Dataset:
+    """Open an existing store or fail with a one-line message."""
+    try:
+        return open_store(store)
+    except StoreNotFound as error:
+        fail(str(error))
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
+    """claimgraph: claims, agreements and conflicts across articles."""
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()

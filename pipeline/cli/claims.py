@@ -1,0 +1,71 @@
+"""`claimgraph claims | agreements | conflicts`: what the corpus claims, where sources agree and conflict."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .app import DEFAULT_STORE, FormatOption, StoreOption, app, open_dataset
+
+from ..output import Format, claim_row, emit
+from ..reason import about, agreements, all_claims, conflicts
+
+
+@app.command()
+def claims(
+    store: StoreOption = DEFAULT_STORE,
+    fmt: FormatOption = Format.table,
+    about_entity: Annotated[Optional[str], typer.Option("--about", help="Only claims whose subject or object is this entity.")] = None,
+) -> None:
+    """List every claim with its polarity, modality and sources."""
+    dataset = open_dataset(store)
+    try:
+        found = list(all_claims(dataset).values())
+    finally:
+        dataset.close()
+    if about_entity:
+        found = about(found, about_entity)
+    emit(found, (claim_row(c) for c in found), fmt, "Claims")
+
+
+@app.command("agreements")
+def agreements_command(
+    store: StoreOption = DEFAULT_STORE,
+    fmt: FormatOption = Format.table,
+    min_sources: Annotated[int, typer.Option(min=2, help="Minimum number of independent sources.")] = 2,
+) -> None:
+    """Claims that two or more independent sources make with the same polarity."""
+    dataset = open_dataset(store)
+    try:
+        found = agreements(dataset, min_sources=min_sources)
+    finally:
+        dataset.close()
+    rows = ({**claim_row(c), "independent": c["independent_sources"], "support": c["support"]} for c in found)
+    emit(found, rows, fmt, "Agreements")
+
+
+@app.command("conflicts")
+def conflicts_command(
+    store: StoreOption = DEFAULT_STORE,
+    fmt: FormatOption = Format.table,
+    about_entity: Annotated[Optional[str], typer.Option("--about", help="Only conflicts involving this entity.")] = None,
+) -> None:
+    """Where sources contradict each other: polarity, opposing effects, incompatible values."""
+    dataset = open_dataset(store)
+    try:
+        found = conflicts(dataset, about_entity=about_entity)
+    finally:
+        dataset.close()
+    rows = (
+        {
+            "kind": x["kind"],
+            "topic": x["topic"],
+            "side A": "; ".join(f"{c['predicate']['label']} {c['object']['label']} ({c['polarity']})" for c in x["sides"][0]["claims"]),
+            "sources A": " ".join(x["sides"][0]["sources"]),
+            "side B": "; ".join(f"{c['predicate']['label']} {c['object']['label']} ({c['polarity']})" for c in x["sides"][1]["claims"]),
+            "sources B": " ".join(x["sides"][1]["sources"]),
+        }
+        for x in found
+    )
+    emit(found, rows, fmt, "Conflicts")
