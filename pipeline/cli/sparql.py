@@ -1,46 +1,74 @@
-"""`claimgraph query | stats | export`: the store for SPARQL users."""
+"""`claimgraph query | stats | export | serve | validate`: the store for SPARQL users."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rdflib import Graph
 
 from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, open_dataset
-import sys
 
-from ..output import Format, emit
-from ..reason import QueryError, query_text, run_query, stats
-from ..resources import queries_dir
-from ..store import copy_graph
+from ..output import Format, emit, print_table, render_json
+from ..reason import QueryError, stats
+from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_servable, database_path, endpoint_url, server_command
+from ..sparql import (ResultFormat, export_dataset, load_query, named_queries, parse_assignments, render_delimited,
+                      render_sparql_json, result_columns, run_named, text_rows)
+from ..store import StoreNotFound
+from ..validate import validate_store
+
+EXPORT_FORMATS = ("trig", "nquads", "turtle", "json-ld")
 
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(help="A SPARQL query: a file path, a query name from queries/, or the query text.")],
+    sparql: Annotated[Optional[str], typer.Argument(
+        help="A named query (see --list), a .rq file, or SPARQL text. Queries see the union of all article graphs.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", help="NAME=VALUE for a parameter the query declares, e.g. entity=melatonin; repeat for several. "
+        "Values are bound as RDF terms, never pasted into the query.")] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the named queries: name, parameters and purpose.")] = False,
     store: StoreOption = DEFAULT_STORE,
-    fmt: FormatOption = Format.table,
+    fmt: Annotated[ResultFormat, typer.Option(
+        "--format", "-f", help="table for people; json (list of row objects), csv, tsv or sparql-json "
+        "(SPARQL 1.1 results) for scripts.")] = ResultFormat.table,
 ) -> None:
-    """Run SPARQL over the store (the union of all article graphs)."""
-    path = Path(sparql)
-    if path.suffix == ".rq" or (len(sparql) < 200 and path.is_file()):
-        if not path.is_file():
-            fail(f"no such query file: {sparql}")
-        text = path.read_text()
-    elif (queries_dir() / f"{sparql}.rq").is_file():
-        text = query_text(sparql)
-    else:
-        text = sparql
+    """Run SPARQL over the store: a named question with safe parameters, or your own query."""
+    if list_queries:
+        rows = [{"name": q.name, "parameters": " ".join(f"{p.name}=({p.kind.value})" for p in q.parameters),
+                 "purpose": q.purpose} for q in named_queries().values()]
+        if fmt is ResultFormat.json:
+            print(render_json(rows))
+        else:
+            print_table(rows, "Named queries")
+        return
+    if not sparql:
+        fail("give a query name, a .rq file or SPARQL text (or --list to see the named queries)")
+    try:
+        chosen = load_query(sparql)
+        values = parse_assignments(param or [])
+    except QueryError as error:
+        fail(str(error))
     dataset = open_dataset(store)
     try:
-        result = run_query(dataset, text)
-        rows = [{str(var): ("" if row[var] is None else str(row[var])) for var in result.vars} for row in result]
+        result = run_named(dataset, chosen, values)
+        columns, rows = result_columns(result)
+        sparql_json = render_sparql_json(result) if fmt is ResultFormat.sparql_json else ""
     except QueryError as error:
         fail(str(error))
     finally:
         dataset.close()
-    emit(rows, rows, fmt, "Results")
+    if fmt is ResultFormat.sparql_json:
+        sys.stdout.write(sparql_json + "\n")
+    elif fmt in (ResultFormat.csv, ResultFormat.tsv):
+        sys.stdout.write(render_delimited(columns, rows, fmt))
+    elif fmt is ResultFormat.json:
+        print(render_json(text_rows(rows)))
+    else:
+        print_table(text_rows(rows), chosen.name.capitalize())
 
 
 def stats_command(store: StoreOption = DEFAULT_STORE, fmt: FormatOption = Format.table) -> None:
@@ -60,30 +88,64 @@ app.command("stats")(stats_command)
 def export(
     output: Annotated[Optional[Path], typer.Argument(help="Output file (default: standard output).")] = None,
     store: StoreOption = DEFAULT_STORE,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="trig, nquads, turtle or json-ld.")] = "trig",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="trig or nquads keep the named graphs; turtle merges "
+                                     "them into one graph; json-ld.")] = "trig",
 ) -> None:
-    """Export the whole store as RDF."""
-    formats = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "json-ld": "json-ld"}
-    if fmt not in formats:
-        fail(f"unknown export format {fmt!r}; choose one of {', '.join(formats)}")
+    """Export the whole store as RDF (loads back into any RDF tool with the same answers)."""
+    if fmt not in EXPORT_FORMATS:
+        fail(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     dataset = open_dataset(store)
     try:
-        memory = copy_graph(dataset)
+        memory = export_dataset(dataset)
     finally:
         dataset.close()
     if fmt == "turtle":
-        from rdflib import Graph
-
-        merged = Graph()
-        for prefix, namespace in memory.namespaces():
-            merged.bind(prefix, namespace)
-        for s, p, o, _ in memory.quads((None, None, None, None)):
-            merged.add((s, p, o))
+        merged = Graph(namespace_manager=memory.namespace_manager)
+        merged += (quad[:3] for quad in memory.quads((None, None, None, None)))
         text = merged.serialize(format="turtle")
     else:
-        text = memory.serialize(format=formats[fmt])
+        text = memory.serialize(format=fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)
+
+
+@app.command()
+def serve(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[str, typer.Option(help="Address to listen on; the default accepts connections from this machine only.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")] = DEFAULT_PORT,
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint (Oxigraph's server) at http://HOST:PORT/query.
+
+    Updates are refused. The endpoint shows the store as it was at start-up: restart it after a build.
+    It will not start while another process is writing the store; stop it before running a build.
+    """
+    try:
+        database_path(store)
+        check_servable(store)
+        command = server_command(store, host, port)
+    except (StoreNotFound, ServeError) as error:
+        fail(str(error))
+    typer.echo(f"serving {store} read-only at {endpoint_url(host, port)} (Ctrl-C stops)", err=True)
+    sys.stderr.flush()
+    os.execv(command[0], command)
+
+
+@app.command()
+def validate(store: StoreOption = DEFAULT_STORE) -> None:
+    """Check the store against the SHACL shapes in ontology/shapes.ttl; exit 1 when anything violates them."""
+    dataset = open_dataset(store)
+    try:
+        violations = validate_store(dataset)
+    finally:
+        dataset.close()
+    if not violations:
+        typer.echo(f"{store} conforms to the claim model's shapes")
+        return
+    for violation in violations:
+        typer.echo(str(violation))
+    typer.echo(f"{len(violations)} violation{'s' if len(violations) != 1 else ''} of the claim model's shapes", err=True)
+    raise typer.Exit(1)
