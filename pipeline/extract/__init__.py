@@ -23,11 +23,12 @@ from spacy.tokens import Doc, Span, Token
 
 from ..ontology import CG, Lexicon
 from .anaphora import Discourse
-from .frames import Frame, FrameFinder, clause_subject
+from .frames import Frame, FrameFinder
+from .syntax import clause_subject
 from .mentions import ClaimMention, Phrase, Value
 from .modality import conditions, is_hedged, is_negated
 from .phrases import PhraseResolver
-from .statements import Block
+from .statements import Block, is_clause
 from .values import find_values
 
 EXTRACTOR_NAME = "claimgraph-dependency"
@@ -41,6 +42,8 @@ def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> lis
     mentions: list[ClaimMention] = []
     for block, doc in parsed:
         for sentence in doc.sents:
+            if block.list_item and not is_clause(sentence):
+                continue
             mentions.extend(_sentence_claims(sentence, block, discourse, finder, lexicon))
             discourse.next_sentence()
     return _merge_duplicates(mentions)
@@ -98,6 +101,7 @@ def _sentence_claims(
         hedged = is_hedged(found.anchor, lexicon)
         for subject in resolver.resolve(found.subject):
             emit(subject, found.predicate, found.value, is_negated(found.anchor, lexicon), hedged, ())
+    resolver.find_parts()
     for part in resolver.parts:
         emit(part.owner, CG.hasConstituent, part.member, False, False, ())
     for mention in out:

@@ -20,11 +20,8 @@ from rdflib import URIRef
 from spacy.tokens import Span, Token
 
 from ..ontology import CG, Lexicon
-from .phrases import NOMINAL, is_such_as
+from .syntax import NOMINAL, clause_subject, is_such_as, predicated_of
 
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
-CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl"})
 
 
 @dataclass(frozen=True)
@@ -37,66 +34,6 @@ class Frame:
     anchor: Token
     extra_negated: bool = False
     extra: tuple[Token, ...] = ()
-
-
-def clause_subject(verb: Token) -> Token | None:
-    """The token that is the subject of ``verb``'s clause, climbing control and coordination.
-
-    Participles and relative clauses take the noun they modify ("Kratom,
-    derived from…"); "by binding to…" takes the subject of the verb it modifies.
-    """
-    token: Token | None = verb
-    seen: set[int] = set()
-    while token is not None and token.i not in seen:
-        seen.add(token.i)
-        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
-        if subjects:
-            subject = subjects[0]
-            if subject.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
-                return token.head
-            return subject
-        if token.dep_ in ("acl", "relcl") and token.head.pos_ in NOMINAL | {"PRON"}:
-            return token.head
-        if token.dep_ in CLIMB_DEPS:
-            token = token.head
-            continue
-        if token.dep_ in ("pcomp", "pobj") and token.head.dep_ == "prep":
-            token = token.head.head
-            if token.pos_ in NOMINAL:
-                return predicated_of(token)
-            continue
-        return None
-    return None
-
-
-def predicated_of(noun: Token, depth: int = 0, light_objects: frozenset[str] = frozenset()) -> Token | None:
-    """The entity a predicate noun is said of: "X is a treatment", "X, a treatment", "X offers relief", "X … as a treatment"."""
-    if depth > 5:
-        return None
-    dep = noun.dep_
-    head = noun.head
-    if dep == "appos":
-        return head
-    if dep == "conj" and head.pos_ in NOMINAL:
-        return predicated_of(head, depth + 1, light_objects)
-    if dep in OBJECT_DEPS and head.pos_ in ("VERB", "AUX"):
-        return clause_subject(head)
-    if dep == "pobj" and head.dep_ == "prep":
-        preposition = head.lower_
-        governor = head.head
-        if preposition == "as":
-            if governor.pos_ in ("VERB", "AUX"):
-                objects = [c for c in governor.children if c.dep_ in ("dobj", "obj") and c.lemma_.lower() not in light_objects]
-                return objects[0] if objects else clause_subject(governor)
-            if governor.pos_ in NOMINAL:
-                if governor.lemma_.lower() in light_objects and governor.head.pos_ in ("VERB", "AUX"):
-                    return clause_subject(governor.head)
-                return predicated_of(governor, depth + 1, light_objects)
-        if preposition in ("without", "with") and governor.pos_ in ("VERB", "AUX"):
-            return clause_subject(governor)
-        if preposition in ("without", "with") and governor.pos_ in NOMINAL:
-            return predicated_of(governor, depth + 1, light_objects)
-    return None
 
 
 class FrameFinder:
@@ -157,6 +94,8 @@ class FrameFinder:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         yield base, grandchild, "agent"
+                    elif grandchild.dep_ == "pcomp":  # "by throbbing head pain": a misparsed gerund
+                        yield from ((base, o, "agent") for o in grandchild.children if o.dep_ in ("dobj", "obj"))
 
     def _verb_trigger(self, key: str, adverbs: list[str]) -> URIRef | None:
         table = self.lexicon.verb_triggers
@@ -262,12 +201,24 @@ class FrameFinder:
             return None, None
         if noun.dep_ in ("dobj", "obj", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
             return clause_subject(head), None
+        if noun.dep_ == "conj" and head.pos_ in NOMINAL:
+            return self._noun_subject(head)
+        if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            verb = head.head
+            predicate = self._verb_trigger(f"{verb.lemma_.lower()} {head.lower_}", [])
+            if predicate is not None and self.lexicon.predicates[predicate].effect != 0:
+                return clause_subject(verb), verb
         return predicated_of(noun, light_objects=self.light_objects), None
 
     def _compose_effect(self, verb: Token, predicate: URIRef) -> URIRef | None:
-        """"increases the risk of X" causes X; "reduces the risk of X" prevents X."""
+        """"increases the risk of X" causes X; "reduces the risk of X" prevents X; "leads to a decrease in X" treats X."""
         verb_predicate = self._verb_trigger(verb.lemma_.lower(), [])
+        for child in verb.children:
+            if child.dep_ == "prep" and verb_predicate is None:
+                verb_predicate = self._verb_trigger(f"{verb.lemma_.lower()} {child.lower_}", [])
         if verb_predicate is None:
+            return predicate
+        if verb_predicate == CG.causes:
             return predicate
         sign = self.lexicon.predicates[verb_predicate].effect * self.lexicon.predicates[predicate].effect
         if sign > 0:

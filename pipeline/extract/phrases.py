@@ -18,8 +18,8 @@ from spacy.tokens import Span, Token
 from ..ontology import Lexicon, label_key
 from .anaphora import DEMONSTRATIVES, PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Discourse
 from .mentions import Phrase
+from .syntax import NOMINAL, is_such_as, predicated_of
 
-NOMINAL = frozenset({"NOUN", "PROPN"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 OWNER_PREPOSITIONS = frozenset({"in", "of", "from", "within", "inside"})
 MAX_PHRASE_WORDS = 6
@@ -58,6 +58,12 @@ class PhraseResolver:
                 found = self._borrow_modifiers(first, conjunct)
             phrases.extend(p for p in found if p not in phrases)
         return phrases
+
+    def find_parts(self) -> None:
+        """Resolve every constituent noun of the sentence, so "X, a compound in Y" records Y has X."""
+        for token in self.sentence:
+            if self._is_constituent(token):
+                self._constituents(token, depth=0)
 
     def phrase_of_word(self, text: str, lemma: str) -> Phrase | None:
         """A lexicon entity named by a single word (an adjective such as "sedative")."""
@@ -101,8 +107,13 @@ class PhraseResolver:
             return []
         if lower in SINGULAR_PRONOUNS | PLURAL_PRONOUNS:
             current = self.current_subject if 0 <= self.current_subject_index < token.i and self.current_is_named else None
+            if current is None and lower in SINGULAR_PRONOUNS:
+                current = self._named_before(token)
             antecedent = self.discourse.pronoun(lower, current)
             return [antecedent] if antecedent else []
+        if token.pos_ == "VERB" and token.dep_ in ("csubj", "nsubj", "nsubjpass", "pobj", "pcomp"):
+            objects = [c for c in token.children if c.dep_ in ("dobj", "obj")]
+            return self.resolve(objects[0]) if objects else []
         if token.pos_ == "PRON" or lower in DEMONSTRATIVES or token.pos_ in {"DET", "NUM"}:
             return []
         if self._is_constituent(token):
@@ -110,7 +121,10 @@ class PhraseResolver:
         anaphor = self._class_anaphor(token)
         if anaphor is not None:
             return anaphor
-        if lemma in self.lexicon.cue("transparentNoun") or lemma in self.lexicon.cue("aspectNoun"):
+        bearer = self._property_bearer(token)
+        if bearer is not None:
+            return self._resolve_one(bearer, depth + 1)
+        if {lemma, lower} & (self.lexicon.cue("transparentNoun") | self.lexicon.cue("aspectNoun")):
             inner = self._modifier_entity(token, depth)
             if inner is not None:
                 return inner
@@ -120,6 +134,26 @@ class PhraseResolver:
         if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun")):
             return []
         return [phrase]
+
+    def _named_before(self, pronoun: Token) -> Phrase | None:
+        """"…when incorporating kratom, as it may…": the nearest named singular noun earlier in the sentence."""
+        for token in reversed(self.sentence[: pronoun.i - self.sentence.start]):
+            if token.pos_ in NOMINAL and token.tag_ in ("NN", "NNP") and token.dep_ != "compound":
+                phrase = self._phrase(token)
+                if phrase is not None and self.discourse.can_be_antecedent(phrase, token.pos_ == "PROPN"):
+                    return phrase
+        return None
+
+    def _property_bearer(self, token: Token) -> Token | None:
+        """"kratom's analgesic effects", "X offers benefits that…": a quality noun stands for its bearer."""
+        if token.lemma_.lower() not in self.lexicon.cue("propertyNoun") and token.lower_ not in self.lexicon.cue("propertyNoun"):
+            return None
+        owners = [c for c in token.children if c.dep_ == "poss"]
+        if owners:
+            return owners[0]
+        if token.dep_ in ("dobj", "attr") and token.head.lemma_.lower() in self.lexicon.cue("lightVerb"):
+            return predicated_of(token, light_objects=self.lexicon.cue("lightObject"))
+        return None
 
     def _modifier_entity(self, token: Token, depth: int) -> list[Phrase] | None:
         """What a transparent or aspect noun stands for: its compound, possessor or of-phrase."""
@@ -133,13 +167,18 @@ class PhraseResolver:
             if entity is not None:
                 return [Phrase(text=text, key=label_key(text), lemma_key=label_key(text), entity=entity)]
         for child in token.children:
-            if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ in NOMINAL):
-                return self._resolve_one(child, depth + 1)
-        for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return self.resolve(pobj)
+        for child in token.children:
+            if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ in NOMINAL):
+                return self._resolve_one(child, depth + 1)
+        for child in token.children:
+            if child.dep_ in ("nummod", "amod", "compound") and any(c.isalpha() for c in child.text):
+                named = self.phrase_of_word(child.text, child.lemma_)
+                if named is not None:
+                    return [named]
         return None
 
     def _class_anaphor(self, token: Token) -> list[Phrase] | None:
@@ -177,17 +216,16 @@ class PhraseResolver:
                         owners.extend(self._objects_of(grandchild, depth))
             elif child.dep_ == "appos":
                 members.extend(self.resolve(child))
-            elif child.dep_ == "prep" and (child.lower_ in examples or self._such_as(child)):
+            elif child.dep_ == "prep" and (child.lower_ in examples or is_such_as(child)):
                 members.extend(self._objects_of(child, depth))
+        if token.dep_ == "appos" and token.head.pos_ in NOMINAL:
+            members.extend(self._resolve_one(token.head, depth + 1))
         owners = [o for o in owners if o not in members]
         for owner in owners:
             for member in members:
                 if member.entity != owner.entity or member.key != owner.key:
                     self.parts.append(PartClaim(owner, member, token))
         return members + owners
-
-    def _such_as(self, prep: Token) -> bool:
-        return is_such_as(prep)
 
     def _objects_of(self, prep: Token, depth: int) -> list[Phrase]:
         found: list[Phrase] = []
@@ -243,6 +281,8 @@ class PhraseResolver:
                 continue
             if (child.like_num or child.pos_ in {"DET", "PRON", "NUM"}) and not _hyphenated(child, token):
                 continue
+            if child.dep_ == "compound" and any(t.like_num for t in child.subtree):
+                continue
             kept.extend(t for t in child.subtree if t.dep_ not in ("det", "poss", "case", "cc", "punct") or t.text == "-")
         return sorted(set(kept), key=lambda t: t.i)
 
@@ -262,9 +302,10 @@ def _hyphenated(modifier: Token, head: Token) -> bool:
     return all(not t.whitespace_ for t in between) and any(t.text == "-" for t in between)
 
 
-def is_such_as(prep: Token) -> bool:
-    """"such as" parses as a preposition "as" with "such" beside it or under it."""
-    return prep.lower_ == "as" and any(c.lower_ == "such" for c in [*prep.children, *prep.head.children])
+def _hyphenated(modifier: Token, head: Token) -> bool:
+    """"7-hydroxymitragynine": the modifier is glued to the head by hyphens, no spaces between."""
+    between = modifier.doc[modifier.i : head.i]
+    return all(not t.whitespace_ for t in between) and any(t.text == "-" for t in between)
 
 
 def _surface(tokens: list[Token]) -> str:

@@ -5,6 +5,8 @@ never parsed. A block is one line of the article text.
 
 >>> [b.text for b in statement_blocks("Kratom and Sleep\\nKratom may improve sleep.\\n- Dosage tips\\n- Caffeine blocks adenosine receptors.")]
 ['Kratom may improve sleep.', 'Caffeine blocks adenosine receptors.']
+>>> [(b.text, b.list_item) for b in statement_blocks("- Caffeine raises heart rate")]
+[('Caffeine raises heart rate', True)]
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ _MIN_WORDS_WITHOUT_FULL_STOP = 12
 
 @dataclass(frozen=True)
 class Block:
-    """A statement-bearing piece of article text and where it starts."""
+    """A statement-bearing piece of article text and where it starts.
+
+    ``list_item`` blocks (bullets without a full stop) count only where the
+    parse shows a clause with a subject and a finite verb.
+    """
 
     text: str
     start: int
+    list_item: bool = False
 
 
 def is_statement(line: str) -> bool:
@@ -34,7 +41,7 @@ def is_statement(line: str) -> bool:
 
 
 def statement_blocks(text: str) -> list[Block]:
-    """The lines of ``text`` that are statements, bullet markers removed, with their offsets."""
+    """The lines of ``text`` that may be statements, bullet markers removed, with their offsets."""
     blocks = []
     offset = 0
     for line in text.split("\n"):
@@ -49,4 +56,23 @@ def statement_blocks(text: str) -> list[Block]:
         stripped = stripped.lstrip()
         if stripped and is_statement(stripped):
             blocks.append(Block(stripped, start + leading))
+        elif stripped and marker and len(stripped.split()) >= 3:
+            blocks.append(Block(stripped, start + leading, list_item=True))
     return blocks
+
+
+FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
+WH_WORDS = frozenset({"what", "why", "how", "where", "when", "which", "who"})
+
+
+def is_clause(sentence) -> bool:
+    """A parsed list item states something: a finite verb with a subject, not a wh-phrase or question."""
+    first = sentence[0].lower_
+    if first in WH_WORDS or sentence.text.rstrip().endswith("?"):
+        return False
+    for token in sentence:
+        if token.tag_ in FINITE_TAGS and (token.dep_ in ("ROOT", "aux", "auxpass") or token.head.dep_ == "ROOT"):
+            verb = token if token.pos_ == "VERB" or token.dep_ == "ROOT" else token.head
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+                return True
+    return False

@@ -17,7 +17,7 @@ from rdflib import URIRef
 from spacy.tokens import Span, Token
 
 from ..ontology import Lexicon
-from .frames import clause_subject
+from .syntax import clause_subject
 from .mentions import Value
 
 _NUMBER = r"(\d+(?:[.,]\d+)?|[a-z]+)"
@@ -81,13 +81,26 @@ def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexico
     before = text[max(0, start - 20) : start].lower()
     if predicate is None or not any(re.search(rf"\b{re.escape(cue)}\s*$", before) for cue in lexicon.bound_cues):
         return None
-    verb = next((a for a in [token, *token.ancestors] if a.pos_ in ("VERB", "NOUN") and a.lemma_.lower() in lexicon.value_triggers), None)
-    if verb is None or lexicon.value_triggers[verb.lemma_.lower()] != predicate:
+    verb = next((a for a in [token, *token.ancestors] if _trigger(a, lexicon) == predicate), None)
+    if verb is None:
         return None
-    subject = clause_subject(verb) if verb.pos_ == "VERB" else None
+    if verb.pos_ == "VERB":
+        subject = clause_subject(verb)
+    else:  # "defined as pain lasting…" with "lasting" parsed as a noun
+        subject = _defined_term(verb, lexicon)
+        if subject.i == verb.i:
+            subject = next((c for c in verb.children if c.dep_ in ("npadvmod", "compound", "nsubj")), None)
     if subject is None:
         return None
     return ValueFrame(_defined_term(subject, lexicon), predicate, value, verb)
+
+
+def _trigger(token: Token, lexicon: Lexicon) -> URIRef | None:
+    """The value predicate a verb or noun triggers ("lasting", "persists", "dose")."""
+    for form in (token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ing")):
+        if form in lexicon.value_triggers:
+            return lexicon.value_triggers[form]
+    return None
 
 
 def _defined_term(subject: Token, lexicon: Lexicon) -> Token:
