@@ -298,3 +298,16 @@ def test_ad_hoc_query_file_with_its_own_parameter(cli, example_store, claims, tm
     assert {r["entity"] for r in rows} == {iri}
     ask_text = cli("query", "ASK { ?s a <https://claimgraph.org/ns#Claim> }", "--store", example_store, "--format", "sparql-json")
     assert json.loads(ask_text.stdout)["boolean"] is True
+
+
+def test_example_queries_in_the_ontology_readme_run_and_answer(cli, example_store):
+    import re
+
+    from pipeline.resources import ontology_dir
+
+    examples = re.findall(r"```sparql\n(.*?)```", (ontology_dir() / "README.md").read_text(), re.S)
+    assert len(examples) >= 4
+    for example in examples:
+        result = cli("query", example, "--store", example_store, "--format", "json")
+        assert result.exit_code == 0, (example, result.output)
+        assert json.loads(result.stdout), f"no answers on the example corpus for:\n{example}"
