@@ -1,31 +1,54 @@
-"""`claimgraph viz`: the interactive claim graph page."""
+"""`claimgraph viz`: the interactive claim graph page, whole or one view of it."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, StoreOption, app, open_dataset
-
-from ..reason import agreements, all_claims, conflicts
+from .app import DEFAULT_STORE, StoreOption, app, fail, open_dataset
 
 
 @app.command()
 def viz(
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("graphs/claims.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write; its folder is created. "
+                                         "The page is self-contained and opens offline.")] = Path("graphs/claims.html"),
     store: StoreOption = DEFAULT_STORE,
+    about: Annotated[Optional[str], typer.Option("--about", help="Only the neighbourhood of this entity "
+                                                 "(label, alias or IRI).")] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, help="With --about: how many claim hops from the "
+                                       "entity to include.")] = 1,
+    conflicts_only: Annotated[bool, typer.Option("--conflicts-only", help="Only claims that conflict with "
+                                                 "another claim.")] = False,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only claims this source (article id, the "
+                                                  "file stem) makes.")] = None,
+    min_sources: Annotated[int, typer.Option("--min-sources", min=1, help="Only claims with at least this many "
+                                             "independent sources.")] = 1,
 ) -> None:
-    """Write an interactive HTML graph of the claims (opens offline)."""
-    from ..viz import claim_graph, render
+    """Write an interactive HTML graph of the claims: entities as nodes, claims as edges.
 
+    Edge colour gives the status (agreed, single-source, conflicted, negated), width the number of
+    independent sources; hedged claims are dashed. Hover an edge for its sources and evidence.
+    """
+    from ..viz import View, ViewError, render, select, store_graph
+
+    if depth != 1 and about is None:
+        fail("--depth needs --about ENTITY")
+    if output.exists() and output.is_dir():
+        fail(f"--output {output} is a folder; give a file name such as {output / 'claims.html'}")
     dataset = open_dataset(store)
     try:
-        found = all_claims(dataset)
-        agreed = {(c["id"], c["polarity"]) for c in agreements(dataset)}
-        conflicted = {(c["id"], c["polarity"]) for x in conflicts(dataset, claims=found) for s in x["sides"] for c in s["claims"]}
+        graph = store_graph(dataset)
     finally:
         dataset.close()
-    path = render(claim_graph(list(found.values()), agreed, conflicted), output)
-    typer.echo(f"wrote {path}")
+    view = View(about=about, depth=depth, conflicts_only=conflicts_only, source=source, min_sources=min_sources)
+    try:
+        selected = select(graph, view)
+    except ViewError as error:
+        fail(str(error))
+    try:
+        path = render(selected, output, heading=view.describe())
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    typer.echo(f"wrote {path}: {selected.number_of_nodes()} entities, {selected.number_of_edges()} claims")
