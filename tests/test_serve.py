@@ -105,3 +105,20 @@ def test_serve_without_a_store_is_one_line_error(cli, tmp_path):
     assert result.exit_code != 0
     assert result.stderr.startswith("claimgraph: error: no claimgraph store")
     assert "Traceback" not in result.output
+
+
+def test_start_server_from_python(example_store, cli):
+    from pipeline.serve import endpoint_url, start_server
+
+    port = free_port()
+    process = start_server(example_store, port=port)
+    try:
+        client = SPARQLWrapper(endpoint_url(port=port))
+        client.setQuery("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://claimgraph.org/ns#Claim> }")
+        client.setReturnFormat(JSON)
+        [row] = client.query().convert()["results"]["bindings"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    [counts] = cli_rows(cli, example_store, "stats")
+    assert row["n"]["value"] == counts["claims"]

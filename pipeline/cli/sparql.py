@@ -18,7 +18,6 @@ from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_servable, data
 from ..sparql import (ResultFormat, export_dataset, load_query, named_queries, parse_assignments, render_delimited,
                       render_sparql_json, result_columns, run_named, text_rows)
 from ..store import StoreNotFound
-from ..validate import validate_store
 
 EXPORT_FORMATS = ("trig", "nquads", "turtle", "json-ld")
 
@@ -137,6 +136,8 @@ def serve(
 @app.command()
 def validate(store: StoreOption = DEFAULT_STORE) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl; exit 1 when anything violates them."""
+    from ..validate import validate_store  # pyshacl takes half a second to import; only this command needs it
+
     dataset = open_dataset(store)
     try:
         violations = validate_store(dataset)
