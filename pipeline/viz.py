@@ -146,10 +146,11 @@ def _opposition(found: list[dict]) -> dict[ClaimKey, list[str]]:
     """Claim key → one line per claim on the other side of a conflict."""
     opposed: dict[ClaimKey, list[str]] = {}
     for conflict in found:
-        for side, other in ((0, 1), (1, 0)):
+        for number, side in enumerate(conflict["sides"]):
             lines = [f"{conflict['kind']} conflict with: {claim_sentence(c)} [{', '.join(c['sources'])}]"
-                     for c in conflict["sides"][other]["claims"]]
-            for claim in conflict["sides"][side]["claims"]:
+                     for other_number, other in enumerate(conflict["sides"]) if other_number != number
+                     for c in other["claims"]]
+            for claim in side["claims"]:
                 opposed.setdefault((claim["id"], claim["polarity"]), []).extend(lines)
     return opposed
 
@@ -260,7 +261,7 @@ def _network(graph: nx.MultiDiGraph, colours: dict[str, str]) -> Network:
 
 
 def layout(graph: nx.MultiDiGraph, edge_length: float = 150.0) -> dict[str, tuple[float, float]]:
-    """Node positions in pixels from igraph's Fruchterman–Reingold (grid variant), seeded for repeatable pages.
+    """Node positions in pixels from igraph's Fruchterman–Reingold (grid variant), seeded: same graph, same page.
 
     igraph lays out 2,000 nodes in well under a second, where networkx's spring layout takes
     tens of seconds and vis-network's in-browser physics half a minute.
@@ -277,7 +278,11 @@ def layout(graph: nx.MultiDiGraph, edge_length: float = 150.0) -> dict[str, tupl
     rng = random.Random(7)
     spread = math.sqrt(len(nodes))  # igraph's grid variant is slow when every node starts in one cell
     start = [[rng.uniform(-spread, spread), rng.uniform(-spread, spread)] for _ in nodes]
-    coords = simple.layout_fruchterman_reingold(seed=start, grid="auto").coords
+    igraph.set_random_number_generator(random.Random(7))  # the layout draws from igraph's generator too
+    try:
+        coords = simple.layout_fruchterman_reingold(seed=start, grid="auto").coords
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default
     lengths = [math.dist(coords[u], coords[v]) for u, v in simple.get_edgelist() if u != v]
     scale = edge_length / (sum(lengths) / len(lengths)) if lengths and sum(lengths) else edge_length
     return {node: (coords[i][0] * scale, coords[i][1] * scale) for node, i in index.items()}

@@ -12,7 +12,8 @@ from rdflib import RDFS, URIRef
 from pipeline.ontology import load_lexicon
 from pipeline.reason import agreements, all_claims, conflicts
 from pipeline.store import open_store
-from pipeline.viz import STATUS_STYLES, View, ViewError, page_html, render, select, store_graph
+from pipeline.viz import (STATUS_STYLES, View, ViewError, claim_sentence, edge_tooltip, page_html, render, select,
+                          store_graph)
 
 REMOTE_REFERENCE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""",
                               re.IGNORECASE)
@@ -48,10 +49,22 @@ def test_every_claim_is_one_edge_with_the_reasoners_status(example):
     assert {"conflicted", "single"} <= statuses, "the example corpus has conflicts and single-source claims"
 
 
-def test_conflicted_edges_name_the_other_side(example):
+def test_conflicted_edges_name_the_other_side(example, example_store):
     graph, _, _, _ = example
-    for _, _, data in graph.edges(data=True):
+    edges = {(d["claim"]["id"], d["claim"]["polarity"]): d for _, _, d in graph.edges(data=True)}
+    for data in edges.values():
         assert bool(data["opposed_by"]) == (data["status"] == "conflicted")
+    dataset = open_store(example_store)
+    try:
+        found = conflicts(dataset)
+    finally:
+        dataset.close()
+    for conflict in found:
+        for number, side in enumerate(conflict["sides"]):
+            others = [c for n, s in enumerate(conflict["sides"]) if n != number for c in s["claims"]]
+            for claim in side["claims"]:
+                hover = edge_tooltip(edges[(claim["id"], claim["polarity"])])
+                assert all(claim_sentence(other) in hover for other in others)
 
 
 def test_nodes_are_typed_by_their_most_specific_ontology_class(example):
@@ -148,6 +161,11 @@ def test_page_embeds_every_node_and_edge_with_status_styles(example):
         assert edge["dashes"] == ("· hedged ·" in edge["title"])
     widths = {e["status"]: e["width"] for e in edges}
     assert widths["conflicted"] > widths["single"], "conflicting edges stand out"
+
+
+def test_same_graph_same_page(example):
+    graph, _, _, _ = example
+    assert page_html(graph) == page_html(graph)
 
 
 def test_untrusted_text_cannot_close_the_script_element():
