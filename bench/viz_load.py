@@ -17,9 +17,9 @@ import json
 import random
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from pipeline.viz import claim_graph, render, store_graph
 
@@ -35,7 +35,7 @@ def browser_available() -> bool:
 
 
 @contextmanager
-def headless_chromium(profile: Path) -> Iterator["object"]:
+def headless_chromium(profile: Path) -> Iterator[object]:
     """A selenium driver for headless Chromium that collects console and network logs, offline."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

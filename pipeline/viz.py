@@ -28,10 +28,10 @@ import hashlib
 import math
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterable
 
 import igraph
 import networkx as nx
@@ -208,9 +208,9 @@ def _passes(edge: dict, view: View) -> bool:
 def edge_tooltip(edge: dict) -> str:
     """Plain text shown on hover: the claim, status, conflicts and evidence sentences (never parsed as HTML)."""
     claim = edge["claim"]
-    lines = [claim_sentence(claim),
-             f"{edge['status']} · {claim['modality']} · {edge['independent']} independent of "
-             f"{len(claim['sources'])} sources: {', '.join(claim['sources'])}"]
+    support = (f"{edge['status']} · {claim['modality']} · {edge['independent']} independent of "
+               f"{len(claim['sources'])} sources: {', '.join(claim['sources'])}")
+    lines = [claim_sentence(claim), support]
     lines += [f"⚠ {line}" for line in edge["opposed_by"]]
     for evidence in claim["evidence"][:MAX_EVIDENCE_SHOWN]:
         sentence = evidence["sentence"]

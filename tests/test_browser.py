@@ -11,13 +11,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import browser_required
 
-from bench.viz_load import browser_available, headless_chromium, measure_viz_load, open_page
+from bench.viz_load import (
+    browser_available,
+    headless_chromium,
+    measure_viz_load,
+    open_page,
+)
 from pipeline.build import build
 from pipeline.store import open_store
 from pipeline.viz import claim_graph, render, store_graph
-
-from conftest import browser_required
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 PAYLOAD_MARK = "claimgraphPwned"

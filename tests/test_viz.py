@@ -12,8 +12,17 @@ from rdflib import RDFS, URIRef
 from pipeline.ontology import load_lexicon
 from pipeline.reason import agreements, all_claims, conflicts
 from pipeline.store import open_store
-from pipeline.viz import (STATUS_STYLES, View, ViewError, claim_sentence, edge_tooltip, page_html, render, select,
-                          store_graph)
+from pipeline.viz import (
+    STATUS_STYLES,
+    View,
+    ViewError,
+    claim_sentence,
+    edge_tooltip,
+    page_html,
+    render,
+    select,
+    store_graph,
+)
 
 REMOTE_REFERENCE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""",
                               re.IGNORECASE)
@@ -118,7 +127,7 @@ def test_filters_keep_only_matching_edges(example):
     assert all(d["status"] == "conflicted" for _, _, d in conflicts_only.edges(data=True))
     assert all(conflicts_only.degree(n) for n in conflicts_only), "no isolated nodes left behind"
 
-    source = sorted({s for _, _, d in graph.edges(data=True) for s in d["claim"]["sources"]})[0]
+    source = min({s for _, _, d in graph.edges(data=True) for s in d["claim"]["sources"]})
     by_source = select(graph, View(source=source))
     assert 0 < by_source.number_of_edges() < graph.number_of_edges()
     assert all(source in d["claim"]["sources"] for _, _, d in by_source.edges(data=True))
@@ -152,8 +161,8 @@ def test_page_is_self_contained_and_writes_only_its_file(example, tmp_path, monk
 def test_page_embeds_every_node_and_edge_with_status_styles(example):
     graph, _, _, _ = example
     page = page_html(graph)
-    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);\n  const edges", page, re.S).group(1))
-    edges = json.loads(re.search(r"const edges = new vis\.DataSet\((\[.*?\])\);", page, re.S).group(1))
+    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);\n  const edges", page, re.DOTALL).group(1))
+    edges = json.loads(re.search(r"const edges = new vis\.DataSet\((\[.*?\])\);", page, re.DOTALL).group(1))
     assert {n["id"] for n in nodes} == set(graph)
     assert len(edges) == graph.number_of_edges()
     for edge in edges:
