@@ -107,10 +107,9 @@ def ontology_files(directory: Path | None = None) -> list[Path]:
 
 
 def ontology_digest(directory: Path | None = None) -> str:
-    """A hash of every ontology file: a changed ontology means a full re-extraction."""
-    folder = directory or ontology_dir()
+    """A hash of the vocabulary files: a changed vocabulary means a full re-extraction (shapes do not count)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.ttl")):
+    for path in ontology_files(directory):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

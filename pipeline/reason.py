@@ -100,63 +100,145 @@ def about(claims: Iterable[dict], entity: str) -> list[dict]:
 def agreements(dataset: Dataset, min_sources: int = 2) -> list[dict]:
     """Claims with ``min_sources`` or more independent sources of one polarity, each with a support score."""
     claims = all_claims(dataset)
-    conflicted = {key for conflict in conflicts(dataset, claims=claims) for side in conflict["sides"]
-                  for key in ((c["id"], c["polarity"]) for c in side["claims"])}
+    against = _opposition(conflicts(dataset, claims=claims))
     out = []
     for row in run_query(dataset, query_text("agreements")):
         independent = int(row.independentSources)
         if independent < min_sources:
             continue
         key = (str(row.claim), _local(row.polarity))
+        opposed_asserted, opposed_hedged = against.get(key, (0, 0))
         element = dict(claims[key])
         element["independent_sources"] = independent
-        element["support"] = support_score(int(row.asserted), int(row.hedged), key in conflicted)
+        element["support"] = support_score(int(row.asserted), int(row.hedged), opposed_asserted, opposed_hedged)
         out.append(element)
     out.sort(key=lambda c: (-c["support"], -c["independent_sources"], c["subject"]["label"]))
     return out
 
 
-def support_score(asserted: int, hedged: int, opposed: bool) -> float:
-    """Belief in a claim from independent sources: each asserting source is 80% reliable, each hedging one 50%.
+def support_score(asserted: int, hedged: int, opposed_asserted: int = 0, opposed_hedged: int = 0) -> float:
+    """Belief in a claim, after INDRA's belief model: evidence for and against scored separately.
 
-    Combined as in INDRA's belief model (1 − Π(1 − p)), halved when the corpus also holds opposing evidence.
+    Each independent source that asserts the claim is taken as 80% reliable, one that only hedges as 50%;
+    belief for = 1 − Π(1 − p). Sources on the other side of a conflict give a belief against, computed the
+    same way; support = belief for × (1 − belief against).
 
-    >>> support_score(2, 0, False), support_score(1, 1, False), support_score(2, 0, True)
-    (0.96, 0.9, 0.48)
+    >>> support_score(2, 0), support_score(1, 1), support_score(2, 0, opposed_asserted=1)
+    (0.96, 0.9, 0.192)
     """
-    disbelief = (1 - 0.8) ** asserted * (1 - 0.5) ** max(hedged - asserted, 0)
-    belief = 1 - disbelief
-    return round(belief / 2 if opposed else belief, 3)
+    belief_for = 1 - 0.2**asserted * 0.5**hedged
+    belief_against = 1 - 0.2**opposed_asserted * 0.5**opposed_hedged
+    return round(belief_for * (1 - belief_against), 3)
+
+
+def _opposition(found: list[dict]) -> dict[ClaimKey, tuple[int, int]]:
+    """For each claim in a conflict: how many sources on the other sides assert, and how many only hedge."""
+    against: dict[ClaimKey, tuple[set[str], set[str]]] = {}
+    for conflict in found:
+        for i, side in enumerate(conflict["sides"]):
+            asserted, hedged = set(), set()
+            for j, other in enumerate(conflict["sides"]):
+                if i == j:
+                    continue
+                for claim in other["claims"]:
+                    for evidence in claim["evidence"]:
+                        (asserted if evidence["modality"] == "asserted" else hedged).add(evidence["source"])
+            for claim in side["claims"]:
+                known = against.setdefault((claim["id"], claim["polarity"]), (set(), set()))
+                known[0].update(asserted)
+                known[1].update(hedged - asserted)
+    return {key: (len(a), len(h - a)) for key, (a, h) in against.items()}
 
 
 def conflicts(dataset: Dataset, claims: dict[ClaimKey, dict] | None = None, about_entity: str | None = None) -> list[dict]:
-    """Polarity, opposing-effect and value conflicts, each with its two sides' claims and evidence."""
+    """Polarity, opposing-effect and value conflicts, each with its sides' claims and evidence."""
     claims = claims if claims is not None else all_claims(dataset)
     found: list[dict] = []
     for row in run_query(dataset, query_text("conflicts-polarity")):
         iri = str(row.claim)
         positive, negative = claims[(iri, "positive")], claims[(iri, "negative")]
-        found.append(_conflict("polarity", _topic(positive), [positive], [negative]))
-    for kind, name in (("opposing", "conflicts-opposing"), ("value", "conflicts-value")):
-        pairs: dict[tuple[str, str], None] = {}
-        for row in run_query(dataset, query_text(name)):
-            pairs[(str(row.claimA), str(row.claimB))] = None
-        for a, b in pairs:
-            side_a, side_b = claims.get((a, "positive")), claims.get((b, "positive"))
-            if side_a and side_b:
-                found.append(_conflict(kind, _topic(side_a, side_b), [side_a], [side_b]))
+        found.append(_conflict("polarity", _label(positive), [[positive], [negative]]))
+    found.extend(_opposing_conflicts(dataset, claims))
+    found.extend(_value_conflicts(dataset, claims))
     if about_entity:
-        wanted = {id(c) for c in about([c for x in found for s in x["sides"] for c in s["claims"]], about_entity)}
-        found = [x for x in found if any(id(c) in wanted for s in x["sides"] for c in s["claims"])]
+        found = [x for x in found if about([c for side in x["sides"] for c in side["claims"]], about_entity)]
     return found
 
 
-def _topic(a: dict, b: dict | None = None) -> str:
-    if b is None:
-        return f"{a['subject']['label']} {a['predicate']['label']} {a['object']['label']}"
-    if a["object"].get("id") == b["object"].get("id") or "value" in a["object"]:
-        return f"{a['subject']['label']} / {a['predicate']['label'] if 'value' in a['object'] else a['object']['label']}"
-    return f"{a['subject']['label']} / {a['object']['label']} vs {b['object']['label']}"
+def _label(claim: dict) -> str:
+    return f"{claim['subject']['label']} {claim['predicate']['label']} {claim['object']['label']}"
+
+
+def _opposing_conflicts(dataset: Dataset, claims: dict[ClaimKey, dict]) -> list[dict]:
+    """One conflict per (subject, outcome axis): claims raising the axis' pole against claims lowering it."""
+    effects: dict[str, int] = {}
+    opposites: dict[str, set[str]] = {}
+    for row in run_query(dataset, query_text("outcome-axes")):
+        if row.predicate is not None:
+            effects[str(row.predicate)] = int(row.effect)
+        if row.outcome is not None:
+            opposites.setdefault(str(row.outcome), set()).add(str(row.opposite))
+    groups: dict[tuple[str, str], dict[int, list[dict]]] = {}
+    seen: set[str] = set()
+    for row in run_query(dataset, query_text("conflicts-opposing")):
+        for iri in (str(row.claimA), str(row.claimB)):
+            claim = claims.get((iri, "positive"))
+            if claim is None or iri in seen:
+                continue
+            seen.add(iri)
+            pole, parity = _axis(claim["object"]["id"], opposites)
+            direction = effects.get(claim["predicate"]["id"], 0) * parity
+            sides = groups.setdefault((claim["subject"]["id"], pole), {1: [], -1: []})
+            sides[direction].append(claim)
+    found = []
+    for sides in groups.values():
+        if sides[1] and sides[-1]:
+            outcomes = sorted({c["object"]["label"] for side in sides.values() for c in side})
+            topic = f"{sides[1][0]['subject']['label']}: {' / '.join(outcomes)}"
+            found.append(_conflict("opposing", topic, [sides[1], sides[-1]]))
+    return found
+
+
+def _axis(outcome: str, opposites: dict[str, set[str]]) -> tuple[str, int]:
+    """The axis an outcome lies on (its pole: the smallest IRI linked by cg:opposite) and its side of it.
+
+    "sleep", "insomnia" and "sleep disturbances" share one axis; sleep is +1 or -1 and the other two the reverse.
+    """
+    parity = {outcome: 1}
+    queue = [outcome]
+    while queue:
+        node = queue.pop()
+        for other in opposites.get(node, ()):
+            if other not in parity:
+                parity[other] = -parity[node]
+                queue.append(other)
+    pole = min(parity)
+    return pole, parity[outcome] * parity[pole]
+
+
+def _value_conflicts(dataset: Dataset, claims: dict[ClaimKey, dict]) -> list[dict]:
+    """One conflict per (subject, functional predicate): each side a cluster of overlapping values."""
+    ranges: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
+    for row in run_query(dataset, query_text("conflicts-value")):
+        for iri, low, high in ((row.claimA, row.minA, row.maxA), (row.claimB, row.minB, row.maxB)):
+            claim = claims.get((str(iri), "positive"))
+            if claim is not None:
+                key = (claim["subject"]["id"], claim["predicate"]["id"])
+                ranges.setdefault(key, {})[str(iri)] = (float(low), float(high))
+    found = []
+    for found_ranges in ranges.values():
+        clusters: list[tuple[float, list[dict]]] = []
+        for iri, (low, high) in sorted(found_ranges.items(), key=lambda item: item[1]):
+            claim = claims[(iri, "positive")]
+            if clusters and low <= clusters[-1][0]:
+                clusters[-1] = (max(clusters[-1][0], high), clusters[-1][1] + [claim])
+            else:
+                clusters.append((high, [claim]))
+        if len(clusters) > 1:
+            first = clusters[0][1][0]
+            topic = f"{first['subject']['label']}: {first['predicate']['label']}"
+            found.append(_conflict("value", topic, [members for _, members in clusters]))
+    return found
 
 
 def _side(claims: list[dict]) -> dict:
@@ -165,10 +247,14 @@ def _side(claims: list[dict]) -> dict:
     return {"claims": claims, "sources": sources, "modality": modality}
 
 
-def _conflict(kind: str, topic: str, a: list[dict], b: list[dict]) -> dict:
-    side_a, side_b = _side(a), _side(b)
-    both = sorted(set(side_a["sources"]) & set(side_b["sources"]))
-    return {"kind": kind, "topic": topic, "sides": [side_a, side_b], "self_contradicting_sources": both}
+def _conflict(kind: str, topic: str, sides: list[list[dict]]) -> dict:
+    built = [_side(claims) for claims in sides]
+    counts: dict[str, int] = {}
+    for side in built:
+        for source in side["sources"]:
+            counts[source] = counts.get(source, 0) + 1
+    contradicting = sorted(source for source, n in counts.items() if n > 1)
+    return {"kind": kind, "topic": topic, "sides": built, "self_contradicting_sources": contradicting}
 
 
 def stats(dataset: Dataset) -> dict[str, int]:

@@ -129,9 +129,10 @@ class FrameFinder:
             return predicate
         info = self.lexicon.predicates[predicate]
         if predicate == CG.causes or info.effect == 0:
-            for child in obj.children:
-                if child.dep_ == "amod" and child.lower_ in self.lexicon.modifier_triggers:
-                    return self.lexicon.modifier_triggers[child.lower_]
+            for child in obj.lefts:
+                for word in child.subtree:  # "improved sleep", "poor-quality rest"
+                    if child.dep_ in ("amod", "compound", "advmod") and word.lower_ in self.lexicon.modifier_triggers:
+                        return self.lexicon.modifier_triggers[word.lower_]
         if self._noun_trigger_keys(obj) and info.effect != 0:
             return None  # "reduce the risk of X": the noun frame composes it
         return predicate
@@ -143,7 +144,11 @@ class FrameFinder:
         compounds = " ".join(c.lower_ for c in noun.children if c.dep_ == "compound")
         table = self.lexicon.noun_triggers
         found: list[tuple[str, Token | None]] = []
-        for child in noun.children:
+        prepositions = [c for c in noun.children if c.dep_ == "prep"]
+        if noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in self.light_verbs:
+            # "provide relief from pain": the parser often hangs the preposition on the light verb
+            prepositions += [c for c in noun.head.children if c.dep_ == "prep" and c.i > noun.i]
+        for child in prepositions:
             if child.dep_ == "prep":
                 for key in (f"{compounds} {lemma} {child.lower_}".strip(), f"{lemma} {child.lower_}"):
                     if key in table:
