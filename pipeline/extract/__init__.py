@@ -21,7 +21,7 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from ..ontology import CG, Lexicon
+from ..ontology import CG, Lexicon, label_key
 from .anaphora import Discourse
 from .frames import Frame, FrameFinder
 from .syntax import clause_subject
@@ -87,7 +87,7 @@ def _sentence_claims(
 
     for frame in finder.frames(sentence):
         subjects = resolver.resolve(frame.subject)
-        objects = _objects(frame, resolver)
+        objects = _objects(frame, resolver, lexicon)
         if not subjects or not objects:
             continue
         negated = frame.extra_negated or is_negated(frame.anchor, lexicon, list(frame.extra))
@@ -128,10 +128,13 @@ def _main_subject(sentence: Span, resolver: PhraseResolver) -> tuple[Phrase, Tok
     return phrases[0], subject
 
 
-def _objects(frame: Frame, resolver: PhraseResolver) -> list[Phrase]:
+def _objects(frame: Frame, resolver: PhraseResolver, lexicon: Lexicon) -> list[Phrase]:
+    """The object's entity phrases; an adjective object ("sedative properties", "a bleeding risk") is one word."""
     token = frame.object
-    if token.pos_ == "ADJ" or (token.dep_ == "amod"):
+    if token.pos_ == "ADJ" or token.dep_ == "amod":
         phrase = resolver.phrase_of_word(token.text, token.lemma_)
+        if phrase is None and frame.anchor.lemma_.lower() not in lexicon.cue("propertyNoun"):
+            phrase = Phrase(text=token.text, key=label_key(token.text), lemma_key=label_key(token.text))
         return [phrase] if phrase else []
     return resolver.resolve(token)
 

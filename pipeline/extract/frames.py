@@ -186,7 +186,7 @@ class FrameFinder:
                 elif child.dep_ == "pcomp":
                     objects.extend(c for c in child.children if c.dep_ in ("dobj", "obj"))
             return objects
-        members = [c for c in noun.children if c.dep_ == "compound" and c.pos_ in NOMINAL]
+        members = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ in NOMINAL | {"VERB"}]
         members = [m for m in members if f"{m.lower_} {noun.lemma_.lower()}" not in self.lexicon.noun_triggers]
         for child in noun.children:
             if child.dep_ == "prep" and (child.lower_ in self.lexicon.cue("exampleMarker") or is_such_as(child)):

@@ -218,8 +218,10 @@ class PhraseResolver:
                 members.extend(self.resolve(child))
             elif child.dep_ == "prep" and (child.lower_ in examples or is_such_as(child)):
                 members.extend(self._objects_of(child, depth))
-        if token.dep_ == "appos" and token.head.pos_ in NOMINAL:
-            members.extend(self._resolve_one(token.head, depth + 1))
+        if token.dep_ in ("appos", "attr") and not members:
+            described = predicated_of(token)  # "curcumin, a compound in turmeric", "X is a compound that…"
+            if described is not None and described.i != token.i:
+                members.extend(self._resolve_one(described, depth + 1))
         owners = [o for o in owners if o not in members]
         for owner in owners:
             for member in members:

@@ -21,7 +21,7 @@ def _subject_child(verb: Token) -> Token | None:
         before = [c for c in subjects if c.i < verb.i]
         return before[-1] if before else subjects[0]
     if verb.dep_ == "ROOT" and verb.tag_ in ("VBZ", "VBP", "VBD"):
-        nouns = [c for c in verb.lefts if c.dep_ == "compound" and c.pos_ in NOMINAL]
+        nouns = [c for c in verb.lefts if c.dep_ in ("compound", "amod") and c.pos_ in NOMINAL | {"ADJ"}]
         if nouns:
             return nouns[-1]
     return None
