@@ -1,53 +1,297 @@
 """The build: ingest → parse → extract → normalise → store, re-reading only what changed.
 
-An article is re-extracted when it is new, when its text's sha256 changed, or
-when the extractor version or the ontology digest differ from the ones its
-manifest entry records. An article is *removed* when the manifest holds it but
-the build's inputs no longer yield it: the inputs of a build define the corpus.
+**What is re-extracted.** An article is re-extracted when it is new, when its
+text's sha256 changed, or when the extractor version or the ontology digest
+differ from the ones its manifest entry records. A file whose bytes hash the
+same as when it was last read cleanly is not even parsed: its articles are
+taken from the manifest. Unchanged articles whose file moved only get their
+recorded path updated.
+
+**What is removed.** An article leaves the store when the manifest has it,
+its file lies under one of this build's inputs (a folder given, or the file
+itself), and the build no longer finds it there: the file was deleted, or the
+JSONL record is gone. Articles that came from elsewhere — another folder built
+into the same store earlier — are *kept* and listed as such, so building a
+second folder adds to the store instead of emptying it. ``prune=True``
+(``claimgraph build --prune``) makes the inputs define the whole corpus and
+drops everything else.
+
+**All or nothing.** A build that changes anything writes a new generation of
+the store (see :mod:`pipeline.store`) and switches to it only when complete;
+a build killed at any point leaves the previous graph intact, and the next
+build starts over from it. Builds of one store take a lock and never
+interleave. A build that changes nothing writes nothing.
+
+**What changed.** The :class:`BuildReport` lists new, changed, removed, kept
+and unchanged articles, the claims that appeared in or disappeared from the
+store, and the conflicts that appeared or were resolved. Only claims made by
+articles this build touched can change, and only conflicts about their
+subjects, so both are computed from those alone: the conflict queries of
+``queries/`` run over a small de-duplicated copy of those subjects' claims
+before and after the change. The report is kept with the generation it made,
+for ``claimgraph diff``.
+
+**Speed.** Extraction runs in ``jobs`` worker processes, each parsing and
+extracting whole articles (a pure function of text, model and ontology), so
+``jobs=1`` (in this process) and ``jobs=4`` write identical graphs. spaCy is
+imported only when there is something to extract: a build that finds nothing
+new never loads it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import ast
+import hashlib
+import importlib.util
+import multiprocessing
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from .extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_claims
-from .extract.statements import statement_blocks
-from .independence import independence_groups
-from .ingest import DEFAULT_MAX_BYTES, Article, Problem, read_articles
-from .nlp import load_model, model_name, parse
-from .normalise import Evidence, normalise
-from .ontology import load_lexicon
-from .store import open_store, read_manifest, remove_article, replace_article, write_groups, write_ontology
+import pyoxigraph as ox
+from rdflib import RDF, RDFS
+
+from .independence import Fingerprint, fingerprint, groups_from_pairs, near_copy_pairs, pack, unpack
+from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
+from .ontology import CG, load_lexicon
+from .reason import query_text
+from .store import (
+    DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, article_graph, begin_generation, build_lock,
+    commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
+    remove_article, stored_ontology_digest, write_article, write_groups, write_ontology,
+)
+
+CHUNK_ARTICLES = 8
+CONFLICT_QUERIES = {"polarity": "conflicts-polarity", "opposing": "conflicts-opposing", "value": "conflicts-value"}
+ClaimKey = tuple[str, str]  # (claim IRI, "positive" | "negative")
+
+
+class BuildError(Exception):
+    """The build cannot run (model missing, ontology broken, store busy)."""
 
 
 @dataclass
 class BuildReport:
-    """What a build did, article by article."""
+    """What a build did: articles by fate, claims and conflicts that came and went, files skipped."""
 
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     claims_written: int = 0
+    claims_added: list[dict] = field(default_factory=list)
+    claims_removed: list[dict] = field(default_factory=list)
+    conflicts_appeared: list[dict] = field(default_factory=list)
+    conflicts_resolved: list[dict] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    finished: str = ""
+    seconds: float = 0.0
 
     @property
     def extracted(self) -> list[str]:
         return self.new + self.changed
 
+    @property
+    def changed_store(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
 
-def extract_articles(articles: Sequence[Article], model: str | None = None, jobs: int = 1) -> dict[str, list[Evidence]]:
+    def to_json(self) -> dict:
+        """The report as plain JSON data (what ``claimgraph diff --format json`` prints)."""
+        data = asdict(self)
+        data["problems"] = [str(problem) for problem in self.problems]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "BuildReport":
+        known = {name: value for name, value in data.items() if name in cls.__dataclass_fields__}
+        report = cls(**known)
+        report.problems = [Problem(*text.split(": ", 1)) if ": " in text else Problem(text, "") for text in report.problems]
+        return report
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One article's extraction, as a worker hands it back."""
+
+    article_id: str
+    nquads: bytes
+    evidence: int
+    claims: tuple[tuple[str, str, str], ...]  # (claim IRI, polarity, subject IRI)
+    fingerprint: Fingerprint
+
+
+def extractor_identity() -> tuple[str, str]:
+    """``(EXTRACTOR_NAME, EXTRACTOR_VERSION)`` of :mod:`pipeline.extract`, read from its source.
+
+    Reading the two constants instead of importing the package keeps spaCy out of
+    a build that has nothing to extract (importing spaCy alone takes a second).
+
+    >>> from pipeline.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
+    >>> extractor_identity() == (EXTRACTOR_NAME, EXTRACTOR_VERSION)
+    True
+    """
+    spec = importlib.util.find_spec(f"{__package__}.extract")
+    wanted = {"EXTRACTOR_NAME": "", "EXTRACTOR_VERSION": ""}
+    if spec and spec.origin:
+        for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id in wanted and isinstance(node.value, ast.Constant)):
+                wanted[node.targets[0].id] = str(node.value.value)
+    if not all(wanted.values()):  # not plain constants any more: ask the module itself
+        from .extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
+
+        return EXTRACTOR_NAME, EXTRACTOR_VERSION
+    return wanted["EXTRACTOR_NAME"], wanted["EXTRACTOR_VERSION"]
+
+
+def extract_articles(articles: Sequence[Article], model: str | None = None) -> dict[str, list]:
     """Parse and extract a batch of articles: article id → evidence. Pure: no store involved."""
+    from .extract import extract_claims
+    from .extract.statements import statement_blocks
+    from .nlp import load_model, model_name, parse
+    from .normalise import normalise
+
     nlp = load_model(model_name(model))
     lexicon = load_lexicon()
     blocks = [(article.id, block) for article in articles for block in statement_blocks(article.text)]
-    docs = parse((block.text for _, block in blocks), nlp, n_process=jobs)
+    docs = parse((block.text for _, block in blocks), nlp)
     by_article: dict[str, list] = {article.id: [] for article in articles}
     for (article_id, block), doc in zip(blocks, docs):
         by_article[article_id].append((block, doc))
     return {article_id: normalise(extract_claims(parsed, lexicon), lexicon) for article_id, parsed in by_article.items()}
+
+
+def extract_chunk(articles: Sequence[Article], model: str | None = None) -> list[Extracted]:
+    """What a worker does with a chunk of articles: extract, and render each article's graph as N-Quads."""
+    from .store import article_nquads
+
+    name, version = extractor_identity()
+    evidence = extract_articles(articles, model)
+    return [
+        Extracted(
+            article.id,
+            article_nquads(article, evidence[article.id], name, version),
+            len(evidence[article.id]),
+            tuple(sorted({(str(item.claim.iri), "positive" if item.positive else "negative", str(item.claim.subject.iri))
+                          for item in evidence[article.id]})),
+            fingerprint(article.text),
+        )
+        for article in articles
+    ]
+
+
+def _collect(chunk: list[Extracted], results: dict[str, Extracted], on_article: Callable[[str], None] | None) -> None:
+    for item in chunk:
+        results[item.article_id] = item
+        if on_article:
+            on_article(item.article_id)
+
+
+def _load_worker_model(model: str | None) -> None:
+    from .nlp import load_model, model_name
+
+    load_model(model_name(model))
+    load_lexicon()
+
+
+def extract_in_workers(articles: Sequence[Article], model: str | None, jobs: int,
+                       on_article: Callable[[str], None] | None = None) -> dict[str, Extracted]:
+    """Extract ``articles`` chunk by chunk — here when ``jobs`` is 1, else in ``jobs`` worker processes."""
+    from .nlp import ModelNotFound
+
+    chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    results: dict[str, Extracted] = {}
+    try:
+        if jobs == 1:  # in this process, with the model it may already have loaded
+            done = (extract_chunk(chunk, model) for chunk in chunks)
+            for chunk in done:
+                _collect(chunk, results, on_article)
+        else:
+            context = multiprocessing.get_context("spawn")  # never fork a process that has a database open
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_worker_model,
+                                     initargs=(model,)) as pool:
+                for chunk in pool.map(extract_chunk, chunks, [model] * len(chunks)):
+                    _collect(chunk, results, on_article)
+    except ModelNotFound as error:
+        raise BuildError(str(error)) from error
+    except Exception as error:
+        if type(error).__name__ == "BrokenProcessPool":
+            raise BuildError(f"an extraction worker died ({error}); the store is unchanged") from error
+        raise
+    return results
+
+
+@dataclass
+class _Scan:
+    """What the inputs hold, compared with the manifest."""
+
+    todo: list[Article] = field(default_factory=list)
+    relocated: list[ManifestEntry] = field(default_factory=list)
+    present: dict[str, ManifestEntry] = field(default_factory=dict)  # every article found, as its entry will read
+
+
+def _under(file: str, roots: Sequence[Path]) -> bool:
+    path = Path(file)
+    return any(path == root or (root.is_dir() and path.is_relative_to(root)) for root in roots)
+
+
+def _scan(paths: Sequence[Path], manifest: dict[str, ManifestEntry], version: str, ontology_digest: str,
+          max_bytes: int, report: BuildReport) -> _Scan:
+    scan = _Scan()
+    by_file: dict[str, list[ManifestEntry]] = {}
+    for entry in manifest.values():
+        by_file.setdefault(entry.file, []).append(entry)
+    seen: dict[str, str] = {}
+    for path in iter_article_files(paths):
+        file = str(path.resolve())
+        try:
+            raw = read_bytes(path, max_bytes)
+        except UnreadableFile as error:
+            report.problems.append(Problem(str(path), str(error)))
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        known = by_file.get(file, [])
+        if known and all(e.file_sha256 == digest and e.extractor_version == version and e.ontology_digest == ontology_digest
+                         for e in known):
+            for entry in known:  # the file is byte-for-byte what was read cleanly last time
+                if claim_id(seen, Article(entry.article_id, "", entry.path), report.problems):
+                    scan.present[entry.article_id] = entry
+                    report.unchanged.append(entry.article_id)
+            continue
+        problems_before = len(report.problems)
+        try:
+            articles = parse_file(path, raw, report.problems)
+        except UnreadableFile as error:
+            report.problems.append(Problem(str(path), str(error)))
+            continue
+        clean = len(report.problems) == problems_before
+        for article in articles:
+            if not claim_id(seen, article, report.problems):
+                continue
+            old = manifest.get(article.id)
+            if old and old.file and old.file != file and not _under(old.file, paths) and Path(old.file).exists():
+                report.warnings.append(f"{article.path}: article id {article.id!r} replaces the one read from {old.path}")
+            entry = ManifestEntry(article.id, article.sha256, version, ontology_digest, article.path, file,
+                                  digest if clean else "", old.shingles if old else "", old.signature if old else "")
+            scan.present[article.id] = entry
+            if old is None:
+                report.new.append(article.id)
+                scan.todo.append(article)
+            elif (old.sha256, old.extractor_version, old.ontology_digest) != (article.sha256, version, ontology_digest):
+                report.changed.append(article.id)
+                scan.todo.append(article)
+            else:
+                report.unchanged.append(article.id)
+                if (old.path, old.file, old.file_sha256) != (entry.path, entry.file, entry.file_sha256):
+                    scan.relocated.append(entry)
+    return scan
 
 
 def build(
@@ -57,38 +301,214 @@ def build(
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_article: Callable[[str], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    prune: bool = False,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Bring the store at ``store_path`` up to date with the articles under ``paths``."""
-    ingested = read_articles(paths, max_bytes=max_bytes)
-    report = BuildReport(problems=list(ingested.problems))
-    lexicon = load_lexicon()
-    dataset = open_store(store_path, create=True)
+    """Bring the store at ``store_path`` up to date with the articles under ``paths``.
+
+    ``on_start(n)`` is told how many articles will be extracted, ``on_article(id)`` each one done.
+    """
+    from .store import StoreBusy
+
+    started = time.perf_counter()
+    roots = [Path(p).resolve() for p in paths]
+    report = BuildReport(inputs=[str(root) for root in roots])
     try:
-        manifest = read_manifest(dataset)
-        todo: list[Article] = []
-        for article in ingested.articles:
-            entry = manifest.get(article.id)
-            if entry is None:
-                report.new.append(article.id)
-                todo.append(article)
-            elif (entry.sha256, entry.extractor_version, entry.ontology_digest) != (
-                article.sha256, EXTRACTOR_VERSION, lexicon.digest):
-                report.changed.append(article.id)
-                todo.append(article)
+        lexicon = load_lexicon()
+    except Exception as error:
+        raise BuildError(str(error)) from error
+    _, version = extractor_identity()
+    try:
+        with build_lock(Path(store_path), wait=wait, on_wait=on_wait):
+            current = current_generation(Path(store_path))
+            if current is not None:
+                reader = ox.Store.read_only(str(current / DATABASE_LINK))
+                manifest, ontology_digest = read_manifest(reader), stored_ontology_digest(reader)
+                del reader
             else:
-                report.unchanged.append(article.id)
-        current = {article.id for article in ingested.articles}
-        report.removed = sorted(set(manifest) - current)
-        write_ontology(dataset, lexicon)
-        evidence = extract_articles(todo, model=model, jobs=jobs) if todo else {}
-        for article in todo:
-            replace_article(dataset, article, evidence[article.id], EXTRACTOR_NAME, EXTRACTOR_VERSION, lexicon.digest)
-            report.claims_written += len(evidence[article.id])
-            if on_article:
-                on_article(article.id)
-        for article_id in report.removed:
-            remove_article(dataset, article_id)
-        write_groups(dataset, independence_groups({a.id: a.text for a in ingested.articles}))
-    finally:
-        dataset.close()
+                manifest, ontology_digest = {}, ""
+            scan = _scan(roots, manifest, version, lexicon.digest, max_bytes, report)
+            for article_id, entry in manifest.items():
+                if article_id in scan.present:
+                    continue
+                if prune or not entry.file or _under(entry.file, roots):
+                    report.removed.append(article_id)
+                else:
+                    report.kept.append(article_id)
+            report.removed.sort()
+            if report.changed_store or scan.relocated or ontology_digest != lexicon.digest:
+                _write_generation(Path(store_path), scan, report, lexicon, ontology_digest != lexicon.digest,
+                                  model, jobs, on_article, on_start, started)
+    except StoreBusy as error:
+        raise BuildError(str(error)) from error
+    report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexicon, new_ontology: bool,
+                      model: str | None, jobs: int, on_article, on_start, started: float) -> None:
+    if on_start:
+        on_start(len(scan.todo))
+    extracted = extract_in_workers(scan.todo, model, jobs, on_article) if scan.todo else {}
+    generation = begin_generation(store_path)
+    try:
+        store = ox.Store(str(generation / DATABASE_LINK))
+        old_graphs = report.changed + report.removed
+        claims_before_touched = _claims_of_graphs(store, old_graphs)
+        touched_claims = {c for c, _, _ in claims_before_touched} | {c for item in extracted.values() for c, _, _ in item.claims}
+        subjects = {s for _, _, s in claims_before_touched} | {s for item in extracted.values() for _, _, s in item.claims}
+        keys_before = _present_claim_keys(store, touched_claims)
+        conflicts_before = _conflicts_about(store, subjects)
+        labels_before = {key: _describe(store, key) for key in keys_before}
+        resolved_before = {conflict: _describe_conflict(store, conflict) for conflict in conflicts_before}
+        if new_ontology:
+            write_ontology(store, lexicon)
+        for article_id in report.removed:
+            remove_article(store, article_id)
+        for article in scan.todo:
+            item = extracted[article.id]
+            entry = scan.present[article.id]
+            entry = ManifestEntry(**{**asdict(entry), "shingles": pack(sorted(item.fingerprint.shingles)),
+                                     "signature": pack(unpack_signature(item.fingerprint.signature))})
+            write_article(store, article.id, item.nquads, entry)
+            report.claims_written += item.evidence
+        for entry in scan.relocated:
+            relocate_article(store, entry)
+        _regroup(store, scan, report, extracted)
+        keys_after = _present_claim_keys(store, touched_claims)
+        conflicts_after = _conflicts_about(store, subjects)
+        report.claims_added = [_describe(store, key) for key in sorted(keys_after - keys_before)]
+        report.claims_removed = [labels_before[key] for key in sorted(keys_before - keys_after)]
+        report.conflicts_appeared = [_describe_conflict(store, c) for c in sorted(conflicts_after - conflicts_before)]
+        report.conflicts_resolved = [resolved_before[c] for c in sorted(conflicts_before - conflicts_after)]
+        store.flush()
+        del store
+        report.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        report.seconds = round(time.perf_counter() - started, 3)
+        commit_generation(store_path, generation, report.to_json())
+    except BaseException:
+        discard_generation(generation)
+        raise
+
+
+def unpack_signature(signature: bytes) -> list[int]:
+    """A signature's min-hashes as integers (the manifest stores them with :func:`pack`)."""
+    return [int.from_bytes(signature[i : i + 4], "little") for i in range(0, len(signature), 4)]
+
+
+def _regroup(store: ox.Store, scan: _Scan, report: BuildReport, extracted: dict[str, Extracted]) -> None:
+    """Near-copy groups after the change: stored pairs between untouched articles, recomputed pairs for the rest."""
+    prints: dict[str, Fingerprint] = {}
+    for article_id, entry in scan.present.items():
+        if article_id in extracted:
+            prints[article_id] = extracted[article_id].fingerprint
+        elif entry.shingles and entry.signature:
+            signature = b"".join(value.to_bytes(4, "little") for value in unpack(entry.signature))
+            prints[article_id] = Fingerprint(frozenset(unpack(entry.shingles)), signature)
+    touched = set(extracted) | set(report.removed)
+    pairs = {(a, b) for a, b in read_near_copy_pairs(store) if not ({a, b} & touched)}
+    pairs |= near_copy_pairs(prints, among=set(extracted))
+    ids = set(scan.present) | set(report.kept)
+    pairs = {(a, b) for a, b in pairs if a in ids and b in ids}
+    write_groups(store, groups_from_pairs(sorted(ids), sorted(pairs)), sorted(pairs))
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _claims_of_graphs(store: ox.Store, article_ids: Sequence[str]) -> set[tuple[str, str, str]]:
+    if not article_ids:
+        return set()
+    sparql = (f"SELECT DISTINCT ?claim ?polarity ?subject WHERE {{ VALUES ?g {{ {_values(article_graph(a) for a in article_ids)} }} "
+              f"GRAPH ?g {{ ?claim <{CG.evidence}> ?e ; <{RDF.subject}> ?subject . ?e <{CG.polarity}> ?polarity }} }}")
+    return {(row["claim"].value, row["polarity"].value.rsplit("#", 1)[-1], row["subject"].value) for row in store.query(sparql)}
+
+
+def _present_claim_keys(store: ox.Store, claims: set[str]) -> set[ClaimKey]:
+    if not claims:
+        return set()
+    sparql = (f"SELECT DISTINCT ?claim ?polarity WHERE {{ VALUES ?claim {{ {_values(sorted(claims))} }} "
+              f"GRAPH ?g {{ ?claim <{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }}")
+    return {(row["claim"].value, row["polarity"].value.rsplit("#", 1)[-1]) for row in store.query(sparql)}
+
+
+def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str, str]]:
+    """Conflicts (kind, claim A, claim B) among claims about ``subjects``, by the queries in ``queries/``.
+
+    The queries run over a de-duplicated copy of just those claims (each article graph repeats its
+    claims' triples, and the union of graphs keeps the repeats), with the ontology graph beside them.
+    """
+    if not subjects:
+        return set()
+    scratch = ox.Store()
+    values = f"VALUES ?subject {{ {_values(sorted(subjects))} }}"
+    claim_triples = f"CONSTRUCT {{ ?claim ?p ?o }} WHERE {{ {values} GRAPH ?g {{ ?claim <{RDF.subject}> ?subject ; ?p ?o }} }}"
+    polarities = (f"CONSTRUCT {{ ?e <{CG.polarity}> ?polarity }} WHERE {{ {values} GRAPH ?g {{ ?claim <{RDF.subject}> ?subject ; "
+                  f"<{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }}")
+    for sparql in (claim_triples, polarities):
+        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in store.query(sparql))
+    scratch.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+    found = set()
+    for kind, name in CONFLICT_QUERIES.items():
+        for row in scratch.query(query_text(name), use_default_graph_as_union=True):
+            if kind == "polarity":
+                found.add((kind, row["claim"].value, row["claim"].value))
+            else:
+                found.add((kind, row["claimA"].value, row["claimB"].value))
+    return found
+
+
+def _first(store: ox.Store, subject: ox.NamedNode, predicate: str, graph=None):
+    for quad in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, graph):
+        return quad.object
+    return None
+
+
+def _label(store: ox.Store, term) -> str:
+    if term is None:
+        return "?"
+    if isinstance(term, ox.Literal):
+        return term.value
+    label = _first(store, term, str(RDFS.label))
+    return label.value if label is not None else term.value.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _describe(store: ox.Store, key: ClaimKey) -> dict:
+    """A claim key as the report shows it: id, polarity and labels."""
+    claim = ox.NamedNode(key[0])
+    subject, predicate, obj = (_first(store, claim, str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+    return {"id": key[0], "polarity": key[1], "subject": _label(store, subject), "predicate": _label(store, predicate),
+            "object": _label(store, obj)}
+
+
+def _describe_conflict(store: ox.Store, conflict: tuple[str, str, str]) -> dict:
+    """A conflict as the report shows it: its kind and the claims on its sides."""
+    kind, a, b = conflict
+    if kind == "polarity":
+        return {"kind": kind, "claims": [_describe(store, (a, "positive")), _describe(store, (a, "negative"))]}
+    return {"kind": kind, "claims": [_describe(store, (a, "positive")), _describe(store, (b, "positive"))]}
+
+
+def watch_and_build(folder: Path, rebuild: Callable[[], None], debounce_ms: int = 1000,
+                    stop: threading.Event | None = None) -> None:
+    """Call ``rebuild()`` now and after every burst of changes to article files under ``folder``.
+
+    Changes closer together than ``debounce_ms`` make one rebuild. Returns on Ctrl-C or when ``stop`` is set.
+    """
+    import watchfiles
+
+    from .ingest import SUPPORTED_SUFFIXES
+
+    def is_article(change: watchfiles.Change, path: str) -> bool:
+        return Path(path).suffix.lower() in SUPPORTED_SUFFIXES and not Path(path).name.startswith(".")
+
+    rebuild()
+    try:
+        for _ in watchfiles.watch(folder, watch_filter=is_article, debounce=debounce_ms, step=min(50, debounce_ms or 50),
+                                  stop_event=stop, raise_interrupt=True):
+            rebuild()
+    except KeyboardInterrupt:
+        return

@@ -85,29 +85,59 @@ def read_articles(paths: Sequence[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> 
     seen: dict[str, str] = {}
     for path in iter_article_files(paths):
         try:
-            articles = list(_read_file(path, max_bytes, result.problems))
+            articles = parse_file(path, read_bytes(path, max_bytes), result.problems)
         except UnreadableFile as error:
             result.problems.append(Problem(str(path), str(error)))
             continue
         for article in articles:
-            if article.id in seen:
-                result.problems.append(
-                    Problem(article.path, f"duplicate article id {article.id!r} (already read from {seen[article.id]})")
-                )
+            if not claim_id(seen, article, result.problems):
                 continue
-            seen[article.id] = article.path
             result.articles.append(article)
     return result
 
 
-def _read_file(path: Path, max_bytes: int, problems: list[Problem]) -> Iterable[Article]:
+def claim_id(seen: dict[str, str], article: Article, problems: list[Problem]) -> bool:
+    """Record ``article``'s id as read; a second article with an id already read becomes a problem."""
+    if article.id in seen:
+        problems.append(Problem(article.path, f"duplicate article id {article.id!r} (already read from {seen[article.id]})"))
+        return False
+    seen[article.id] = article.path
+    return True
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A supported file's bytes; unsupported, unreadable and over-size files raise :class:`UnreadableFile`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableFile(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise UnreadableFile(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (see --max-bytes)")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableFile(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (see --max-bytes)")
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file ({error.strerror or error})") from error
+    if len(raw) > max_bytes:  # the file grew while being read
+        raise UnreadableFile(f"file is over the {max_bytes:,}-byte limit (see --max-bytes)")
+    return raw
+
+
+def parse_file(path: Path, raw: bytes, problems: list[Problem]) -> list[Article]:
+    """The articles in one file's bytes; bad JSONL lines are added to ``problems``, a bad file raises."""
+    try:
+        articles = list(_parse(path, raw, problems))
+    except UnreadableFile:
+        raise
+    except Exception as error:  # a parser library failing on hostile input must not stop the build
+        raise UnreadableFile(f"could not parse ({type(error).__name__}: {error})") from error
+    if not articles and path.suffix.lower() == ".jsonl" and not any(p.path.startswith(f"{path}:") for p in problems):
+        raise UnreadableFile("no records found (empty JSONL file)")
+    return articles
+
+
+def _parse(path: Path, raw: bytes, problems: list[Problem]) -> Iterable[Article]:
+    suffix = path.suffix.lower()
     text = decode(raw)
     if suffix == ".jsonl":
         return _read_jsonl(path, text, problems)
@@ -118,7 +148,7 @@ def _read_file(path: Path, max_bytes: int, problems: list[Problem]) -> Iterable[
     else:
         title, body = "", tidy_text(text)
     if not body.strip():
-        raise UnreadableFile("no text found (empty file)")
+        raise UnreadableFile("no text found (empty page)" if suffix in (".html", ".htm") else "no text found")
     return [Article(id=path.stem, text=body, path=str(path), title=title)]
 
 

