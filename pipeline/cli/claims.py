@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -10,6 +11,7 @@ from .app import DEFAULT_STORE, FormatOption, StoreOption, app, open_dataset
 
 from ..output import Format, claim_row, emit
 from ..reason import about, agreements, all_claims, conflicts
+from ..report import write_report
 
 
 @app.command()
@@ -51,7 +53,11 @@ def conflicts_command(
     fmt: FormatOption = Format.table,
     about_entity: Annotated[Optional[str], typer.Option("--about", help="Only conflicts involving this entity.")] = None,
 ) -> None:
-    """Where sources contradict each other: polarity, opposing effects, incompatible values."""
+    """Where sources contradict each other: polarity, opposing effects, incompatible values.
+
+    Each conflict lists its sides with their claims, sources and whether the evidence is asserted or
+    hedged; a source found on two sides is listed as contradicting itself.
+    """
     dataset = open_dataset(store)
     try:
         found = conflicts(dataset, about_entity=about_entity)
@@ -61,11 +67,31 @@ def conflicts_command(
         {
             "kind": x["kind"],
             "topic": x["topic"],
-            "side A": "; ".join(f"{c['predicate']['label']} {c['object']['label']} ({c['polarity']})" for c in x["sides"][0]["claims"]),
-            "sources A": " ".join(x["sides"][0]["sources"]),
-            "side B": "; ".join(f"{c['predicate']['label']} {c['object']['label']} ({c['polarity']})" for c in x["sides"][1]["claims"]),
-            "sources B": " ".join(x["sides"][1]["sources"]),
+            **{
+                f"side {chr(65 + i)}": "; ".join(f"{c['predicate']['label']} {c['object']['label']} ({c['polarity']}, "
+                                                 f"{c['modality']}): {' '.join(c['sources'])}" for c in side["claims"])
+                for i, side in enumerate(x["sides"][:2])
+            },
+            "self-contradicting": " ".join(x["self_contradicting_sources"]),
         }
         for x in found
     )
     emit(found, rows, fmt, "Conflicts")
+
+
+@app.command()
+def report(
+    store: StoreOption = DEFAULT_STORE,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.md and report.html.")] = Path("graphs/report"),
+    min_sources: Annotated[int, typer.Option(min=2, help="Minimum independent sources for an agreement.")] = 2,
+) -> None:
+    """Write a Markdown and an HTML report: each conflict's sides next to each other, then the agreements."""
+    dataset = open_dataset(store)
+    try:
+        found = all_claims(dataset)
+        conflicting = conflicts(dataset, claims=found)
+        agreed = agreements(dataset, min_sources=min_sources)
+    finally:
+        dataset.close()
+    markdown, page = write_report(conflicting, agreed, output)
+    typer.echo(f"wrote {markdown} and {page}")

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
 from ..ontology import Lexicon
-from .syntax import clause_subject
 from .mentions import Value
+from .syntax import clause_subject
 
-_NUMBER = r"(\d+(?:[.,]\d+)?|[a-z]+)"
-_RANGE = re.compile(rf"\b{_NUMBER}(?:\s*(?:-|–|—|to|or)\s*{_NUMBER})?[\s-]*([a-zµμ]+)\b", re.IGNORECASE)
+
+@lru_cache(maxsize=4)
+def _quantity_pattern(number_words: tuple[str, ...], unit_words: tuple[str, ...]) -> re.Pattern[str]:
+    """Number (digits or a number word), optional range end, then a unit word."""
+    number = r"(\d+(?:[.,]\d+)?|" + "|".join(map(re.escape, number_words)) + ")"
+    unit = "(" + "|".join(map(re.escape, sorted(unit_words, key=len, reverse=True))) + ")"
+    return re.compile(rf"\b{number}(?:\s*(?:-|–|—|to|or)\s*{number})?[\s-]*{unit}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -35,10 +41,9 @@ class ValueFrame:
 def find_values(sentence: Span, lexicon: Lexicon) -> Iterator[ValueFrame]:
     """Every duration or dose in the sentence whose subject the parse makes clear."""
     text = sentence.text
-    for match in _RANGE.finditer(text):
+    pattern = _quantity_pattern(tuple(sorted(lexicon.number_words)), tuple(sorted(lexicon.units)))
+    for match in pattern.finditer(text):
         unit_word = match.group(3).lower()
-        if unit_word not in lexicon.units:
-            continue
         low = _number(match.group(1), lexicon)
         high = _number(match.group(2), lexicon) if match.group(2) else low
         if low is None or high is None or high < low:
