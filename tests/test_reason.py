@@ -13,7 +13,7 @@ from pipeline.build import build
 from pipeline.reason import agreements, all_claims, conflicts, support_score
 from pipeline.store import open_store
 
-from .conftest import EVAL_CORPUS, SCORER, SEEDS, needs_shared
+from conftest import EVAL_CORPUS, SCORER, SEEDS, needs_shared
 
 
 def _build(tmp_path: Path, articles: dict[str, str]) -> Path:
