@@ -123,7 +123,8 @@ def normalise(mentions: list[ClaimMention], lexicon: Lexicon | None = None) -> l
                 continue
             object_node = obj.iri
             object_text = mention.object.text
-        claim = Claim(claim_iri(subject.iri, mention.predicate, object_node), subject, mention.predicate, obj)
+        predicate = lexicon.fitted(mention.predicate, object_node) if isinstance(obj, EntityTerm) else mention.predicate
+        claim = Claim(claim_iri(subject.iri, predicate, object_node), subject, predicate, obj)
         item = Evidence(
             claim=claim,
             positive=not mention.negated,

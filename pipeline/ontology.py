@@ -40,6 +40,8 @@ class PredicateInfo:
     inverse_of: URIRef | None = None
     functional: bool = False
     value_kind: str | None = None
+    on_outcome: URIRef | None = None
+    on_condition: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Lexicon:
     adjective_triggers: dict[str, URIRef] = field(default_factory=dict)
     modifier_triggers: dict[str, URIRef] = field(default_factory=dict)
     value_triggers: dict[str, URIRef] = field(default_factory=dict)
-    bound_cues: frozenset[str] = frozenset()
+    bound_cues: dict[URIRef, frozenset[str]] = field(default_factory=dict)
     entities: dict[URIRef, EntityInfo] = field(default_factory=dict)
     labels: dict[str, URIRef] = field(default_factory=dict)
     anaphor_nouns: dict[str, frozenset[URIRef]] = field(default_factory=dict)
@@ -84,6 +86,19 @@ class Lexicon:
         """The stored direction of a predicate and whether subject and object swap."""
         info = self.predicates[predicate]
         return (info.inverse_of, True) if info.inverse_of else (predicate, False)
+
+    def fitted(self, predicate: URIRef, obj: URIRef) -> URIRef:
+        """The predicate that says this effect of this kind of object: reducing an outcome disrupts it.
+
+        >>> load_lexicon().fitted(CG.treats, ENT.sleep) == CG.disrupts
+        True
+        """
+        info = self.predicates[predicate]
+        if info.on_outcome is not None and self.is_a(obj, CG.Outcome):
+            return info.on_outcome
+        if info.on_condition is not None and self.is_a(obj, CG.Condition):
+            return info.on_condition
+        return predicate
 
     def is_a(self, entity: URIRef, cls: URIRef) -> bool:
         info = self.entities.get(entity)
@@ -163,6 +178,8 @@ def _load_predicates(graph: Graph, lexicon: Lexicon) -> None:
             inverse_of=inverse if isinstance(inverse, URIRef) else None,
             functional=(iri, RDF.type, OWL.FunctionalProperty) in graph,
             value_kind=_text(graph, iri, CG.valueKind),
+            on_outcome=graph.value(iri, CG.onOutcome),
+            on_condition=graph.value(iri, CG.onCondition),
         )
         tables = (
             (CG.verbTrigger, lexicon.verb_triggers, "verb trigger"),
@@ -174,7 +191,7 @@ def _load_predicates(graph: Graph, lexicon: Lexicon) -> None:
         for prop, table, kind in tables:
             for word in _words(graph, iri, prop):
                 _register(table, word, iri, kind)
-    lexicon.bound_cues = frozenset(w for iri in lexicon.predicates for w in _words(graph, iri, CG.boundCue))
+    lexicon.bound_cues = {iri: frozenset(cues) for iri in lexicon.predicates if (cues := _words(graph, iri, CG.boundCue))}
     for info in lexicon.predicates.values():
         if info.inverse_of is None:
             continue

@@ -240,6 +240,8 @@ class PhraseResolver:
         """The folded phrase of a noun with its restrictive modifiers, matched against the lexicon."""
         if token.pos_ not in NOMINAL and token.pos_ != "ADJ" and token.pos_ != "VERB":
             return None
+        if token.tag_.startswith("VB") and token.pos_ in NOMINAL or token.tag_ in ("JJR", "JJS", "RBR", "RBS"):
+            return None  # "…and shortens", "far more": not names of things
         modifiers = self._kept_modifiers(token)
         words = [t for t in modifiers] + [token]
         text = _surface(words)

@@ -17,7 +17,7 @@ from typing import Iterator
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
-from ..ontology import Lexicon
+from ..ontology import Lexicon, label_key
 from .mentions import Value
 from .syntax import clause_subject
 
@@ -80,32 +80,62 @@ def _predicate_for(kind: str, lexicon: Lexicon) -> URIRef | None:
     return None
 
 
+def _bounded(trigger: URIRef, before: str, lexicon: Lexicon) -> URIRef | None:
+    """"lasting over 12 weeks" is a minimum, "lasting up to 6 hours" a maximum: the cue picks the predicate.
+
+    A trigger of a bounded predicate needs one of the bound cues of a predicate of the same kind right before
+    the value; a trigger of an unbounded predicate ("half-life") needs none.
+    """
+    if trigger not in lexicon.bound_cues:
+        return trigger
+    kind = lexicon.predicates[trigger].value_kind
+    for predicate, cues in lexicon.bound_cues.items():
+        if lexicon.predicates[predicate].value_kind == kind and any(
+            re.search(rf"\b{re.escape(cue)}\s*$", before) for cue in cues
+        ):
+            return predicate
+    return None
+
+
 def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexicon) -> ValueFrame | None:
-    """A bounded duration on a lasting verb: "pain lasting longer than 12 weeks"."""
-    predicate = _predicate_for("duration", lexicon)
+    """A duration on a lasting verb or a duration noun: "pain lasting longer than 12 weeks", "a half-life of 5 hours"."""
     before = text[max(0, start - 20) : start].lower()
-    if predicate is None or not any(re.search(rf"\b{re.escape(cue)}\s*$", before) for cue in lexicon.bound_cues):
-        return None
-    verb = next((a for a in [token, *token.ancestors] if _trigger(a, lexicon) == predicate), None)
+    verb = next((a for a in [token, *token.ancestors] if _trigger(a, lexicon) is not None
+                 and lexicon.predicates[_trigger(a, lexicon)].value_kind == "duration"), None)
     if verb is None:
+        return None
+    predicate = _bounded(_trigger(verb, lexicon), before, lexicon)
+    if predicate is None:
         return None
     if verb.pos_ == "VERB":
         subject = clause_subject(verb)
-    else:  # "defined as pain lasting…" with "lasting" parsed as a noun
+    else:  # "defined as pain lasting…" with "lasting" parsed as a noun; "caffeine has a half-life of…"
         subject = _defined_term(verb, lexicon)
         if subject.i == verb.i:
-            subject = next((c for c in verb.children if c.dep_ in ("npadvmod", "compound", "nsubj")), None)
+            subject = next((c for c in verb.children if c.dep_ in ("npadvmod", "compound", "nsubj", "poss")), None)
+        if subject is None and verb.dep_ in ("dobj", "attr") and verb.head.pos_ in ("VERB", "AUX"):
+            subject = clause_subject(verb.head)
     if subject is None:
         return None
     return ValueFrame(_defined_term(subject, lexicon), predicate, value, verb)
 
 
 def _trigger(token: Token, lexicon: Lexicon) -> URIRef | None:
-    """The value predicate a verb or noun triggers ("lasting", "persists", "dose")."""
-    for form in (token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ing")):
+    """The value predicate a verb or noun triggers ("lasting", "persists", "half-life", "dose")."""
+    forms = (token.lemma_.lower(), token.lower_, token.lower_.removesuffix("ing"), label_key(_hyphen_word(token)))
+    for form in forms:
         if form in lexicon.value_triggers:
             return lexicon.value_triggers[form]
     return None
+
+
+def _hyphen_word(token: Token) -> str:
+    """"half-life" is three tokens; its head "life" stands for the whole word."""
+    doc = token.doc
+    start = token.i
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+        start -= 2
+    return doc[start : token.i + 1].text
 
 
 def _defined_term(subject: Token, lexicon: Lexicon) -> Token:
