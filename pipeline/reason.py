@@ -158,6 +158,14 @@ def conflicts(dataset: Dataset, claims: dict[ClaimKey, dict] | None = None, abou
         iri = str(row.claim)
         positive, negative = claims[(iri, "positive")], claims[(iri, "negative")]
         found.append(_conflict("polarity", _label(positive), [[positive], [negative]]))
+    entailed: dict[str, list[dict]] = {}
+    for row in run_query(dataset, query_text("conflicts-entailed")):
+        asserted = claims.get((str(row.asserted), "positive"))
+        if asserted is not None:
+            entailed.setdefault(str(row.denied), []).append(asserted)
+    for denied_iri, asserted in entailed.items():
+        denied = claims[(denied_iri, "negative")]
+        found.append(_conflict("polarity", _label(denied), [asserted, [denied]]))
     found.extend(_opposing_conflicts(dataset, claims))
     found.extend(_value_conflicts(dataset, claims))
     if about_entity:

@@ -157,3 +157,12 @@ def test_held_out_corpus_generalises(tmp_path):
     scores = _numbers(_score(tmp_path, EVAL_CORPUS, ["--gold", str(EVAL_CORPUS / "gold.json")]))
     assert scores["recall"] >= 0.6
     assert scores["junk"] <= 0.05
+
+
+def test_denying_a_general_effect_conflicts_with_a_specific_one(tmp_path):
+    store = _build(tmp_path, {"a": "For most people, caffeine does not affect sleep.",
+                              "b": "In many adults, caffeine disrupts sleep."})
+    _, found, _ = _reason(store)
+    assert len(found) == 1 and found[0]["kind"] == "polarity"
+    sides = {tuple(side["sources"]): side for side in found[0]["sides"]}
+    assert _has(sides[("b",)], "disrupts", "sleep") and _has(sides[("a",)], "affects", "sleep", "negative")
