@@ -230,3 +230,8 @@ def test_objects_are_not_clauses(extract):
     for mention in extract(text):
         assert len(mention.subject.text.split()) <= 6
         assert isinstance(mention.object, Value) or len(mention.object.text.split()) <= 6
+
+
+def test_verb_misread_as_plural_noun(claims):
+    """The small model tags "disrupts" in "Caffeine disrupts sleep." as a plural noun; the frame still holds."""
+    assert ("caffeine", "disrupts", "sleep", "positive") in claims("Caffeine disrupts sleep.")

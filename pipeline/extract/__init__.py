@@ -131,6 +131,9 @@ def _main_subject(sentence: Span, resolver: PhraseResolver) -> tuple[Phrase, Tok
 def _objects(frame: Frame, resolver: PhraseResolver, lexicon: Lexicon) -> list[Phrase]:
     """The object's entity phrases; an adjective object ("sedative properties", "a bleeding risk") is one word."""
     token = frame.object
+    if frame.object_span is not None:
+        phrase = resolver.span_phrase(frame.object_span)
+        return [phrase] if phrase else []
     if token.pos_ == "ADJ" or token.dep_ == "amod":
         phrase = resolver.phrase_of_word(token.text, token.lemma_)
         if phrase is None and frame.anchor.lemma_.lower() not in lexicon.cue("propertyNoun"):

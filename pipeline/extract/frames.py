@@ -34,6 +34,7 @@ class Frame:
     anchor: Token
     extra_negated: bool = False
     extra: tuple[Token, ...] = ()
+    object_span: Span | None = None
 
 
 class FrameFinder:
@@ -53,10 +54,30 @@ class FrameFinder:
             if token.pos_ in NOMINAL:
                 yield from self._nominal(token)
                 yield from self._property(token)
+                yield from self._misread_verb(token)
             if token.pos_ in ("ADJ", "VERB"):
                 yield from self._adjectival(token)
             if token.lower_ == "without" and token.dep_ == "prep":
                 yield from self._without(token)
+
+    # --- a verb the tagger read as a plural noun ---------------------------------
+    def _misread_verb(self, token: Token) -> Iterator[Frame]:
+        """"Caffeine disrupts sleep" tagged caffeine/NN disrupts/NNS sleep/VBP: a known verb trigger in the
+        third person, glued to a subject noun before it and to its object after it, is read as the verb it is."""
+        if token.tag_ != "NNS" or token.head.i <= token.i or token.head.pos_ != "VERB":
+            return
+        base = next((form for form in (token.lower_[:-1], token.lower_[:-2]) if form in self.lexicon.verb_triggers), None)
+        if base is None or token.lemma_.lower() != base:
+            return
+        subjects = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod") and c.i == token.i - 1]
+        if not subjects:
+            return
+        misread_object = token.head
+        end = max(t.i for t in misread_object.subtree if t.dep_ != "punct" and not (t.dep_ == "prep" and t.i > misread_object.i))
+        stop = next((t.i for t in misread_object.doc[token.i + 1 : end + 1] if t.dep_ == "prep"), end + 1)
+        span = token.doc[token.i + 1 : stop]
+        if len(span):
+            yield Frame(subjects[0], self.lexicon.verb_triggers[base], span.root, token, object_span=span)
 
     # --- verbal ------------------------------------------------------------------
     def _verbal(self, verb: Token) -> Iterator[Frame]:

@@ -59,6 +59,15 @@ class PhraseResolver:
             phrases.extend(p for p in found if p not in phrases)
         return phrases
 
+    def span_phrase(self, span: Span) -> Phrase | None:
+        """A phrase from a span of text whose parse is not to be trusted (determiners dropped)."""
+        words = [t for t in span if t.pos_ not in ("DET", "PRON", "PUNCT")]
+        if not words or len(words) > MAX_PHRASE_WORDS:
+            return None
+        text = " ".join(t.text for t in words)
+        lemma_text = " ".join(t.text for t in words[:-1]) + (" " if len(words) > 1 else "") + words[-1].lemma_
+        return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=self._lookup(text, lemma_text))
+
     def find_parts(self) -> None:
         """Resolve every constituent noun of the sentence, so "X, a compound in Y" records Y has X."""
         for token in self.sentence:
