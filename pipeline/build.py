@@ -60,7 +60,7 @@ from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_i
 from .ontology import CG, load_lexicon
 from .reason import query_text
 from .store import (
-    DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, article_graph, begin_generation, build_lock,
+    DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
     commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
     remove_article, stored_ontology_digest, write_article, write_groups, write_ontology,
 )
@@ -310,8 +310,6 @@ def build(
 
     ``on_start(n)`` is told how many articles will be extracted, ``on_article(id)`` each one done.
     """
-    from .store import StoreBusy
-
     started = time.perf_counter()
     roots = [Path(p).resolve() for p in paths]
     report = BuildReport(inputs=[str(root) for root in roots])
@@ -438,18 +436,28 @@ def _present_claim_keys(store: ox.Store, claims: set[str]) -> set[ClaimKey]:
 def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str, str]]:
     """Conflicts (kind, claim A, claim B) among claims about ``subjects``, by the queries in ``queries/``.
 
-    The queries run over a de-duplicated copy of just those claims (each article graph repeats its
-    claims' triples, and the union of graphs keeps the repeats), with the ontology graph beside them.
+    The queries run over a small copy of just those claims: each claim's own triples once (every
+    article graph repeats them, and the union of graphs keeps the repeats), one piece of evidence
+    per claim and polarity (the queries only ask whether a claim has positive or negative
+    evidence), and the ontology graph beside them.
     """
     if not subjects:
         return set()
-    scratch = ox.Store()
     values = f"VALUES ?subject {{ {_values(sorted(subjects))} }}"
-    claim_triples = f"CONSTRUCT {{ ?claim ?p ?o }} WHERE {{ {values} GRAPH ?g {{ ?claim <{RDF.subject}> ?subject ; ?p ?o }} }}"
-    polarities = (f"CONSTRUCT {{ ?e <{CG.polarity}> ?polarity }} WHERE {{ {values} GRAPH ?g {{ ?claim <{RDF.subject}> ?subject ; "
-                  f"<{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }}")
-    for sparql in (claim_triples, polarities):
-        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in store.query(sparql))
+    evidence = (f"SELECT ?claim ?polarity (SAMPLE(?e) AS ?one) WHERE {{ {values} GRAPH ?g {{ ?claim <{RDF.subject}> ?subject ; "
+                f"<{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }} GROUP BY ?claim ?polarity")
+    scratch = ox.Store()
+    quads, claims = [], set()
+    for row in store.query(evidence):
+        claim = row["claim"]
+        quads += [ox.Quad(claim, ox.NamedNode(CG.evidence), row["one"]), ox.Quad(row["one"], ox.NamedNode(CG.polarity), row["polarity"])]
+        claims.add(claim)
+    for claim in claims:
+        for predicate in _CLAIM_PREDICATES:
+            value = _first(store, claim, predicate)
+            if value is not None:
+                quads.append(ox.Quad(claim, ox.NamedNode(predicate), value))
+    scratch.extend(quads)
     scratch.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
     found = set()
     for kind, name in CONFLICT_QUERIES.items():
@@ -459,6 +467,9 @@ def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str,
             else:
                 found.add((kind, row["claimA"].value, row["claimB"].value))
     return found
+
+
+_CLAIM_PREDICATES = tuple(str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, CG.unit, CG.minValue, CG.maxValue))
 
 
 def _first(store: ox.Store, subject: ox.NamedNode, predicate: str, graph=None):

@@ -179,10 +179,11 @@ def begin_generation(path: Path) -> Path:
     current = current_generation(path)
     folder = path / GENERATIONS
     folder.mkdir(exist_ok=True)
-    keep = {current}
     for old in folder.iterdir():  # unfinished generations of killed builds
-        if old.resolve() not in keep and not (old / REPORT_FILE).exists():
+        if old.resolve() != current and not (old / REPORT_FILE).exists():
             shutil.rmtree(old, ignore_errors=True)
+    for link in path.glob(f".{DATABASE_LINK}.*"):  # a link a killed build made but never switched to
+        link.unlink()
     number = max((int(p.name) for p in folder.iterdir() if p.name.isdigit()), default=0) + 1
     generation = folder / f"{number:06d}"
     generation.mkdir()

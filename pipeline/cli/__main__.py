@@ -2,4 +2,5 @@
 
 from . import app
 
-app(prog_name="claimgraph")
+if __name__ == "__main__":  # not when a worker process re-imports the main module
+    app(prog_name="claimgraph")
