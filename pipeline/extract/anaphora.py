@@ -76,12 +76,20 @@ class Discourse:
         return None
 
     def by_class(self, classes: frozenset[URIRef]) -> Phrase | None:
-        """The most recent entity of one of ``classes`` ("the herb" → kratom), if exactly one kind is recent."""
+        """The most recent entity of one of ``classes`` ("the herb" → kratom), if exactly one kind is recent.
+
+        When no lexicon entity of the class was mentioned, an unknown topic can still be meant ("Kava … the
+        herb"): the article's recurring named subject is taken when it is the only one recently.
+        """
         candidates: list[Phrase] = []
         for _, phrase in reversed(self.mentions):
             if phrase.entity is not None and any(self.lexicon.is_a(phrase.entity, cls) for cls in classes):
                 candidates.append(phrase)
-        if not candidates:
-            return None
-        recent = {p.entity for p in candidates[:3]}
-        return candidates[0] if len(recent) == 1 else None
+        if candidates:
+            recent = {p.entity for p in candidates[:3]}
+            return candidates[0] if len(recent) == 1 else None
+        topics = [s.phrase for s in reversed(self.subjects) if s.phrase.entity is None and not s.plural
+                  and self.sentence - s.sentence <= MEMORY_SENTENCES * 2]
+        if topics and len({p.lemma_key for p in topics[:3]}) == 1:
+            return topics[0]
+        return None

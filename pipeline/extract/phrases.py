@@ -201,6 +201,8 @@ class PhraseResolver:
         vague = self.lexicon.cue("vagueModifier")
         if any(c.dep_ in MODIFIER_DEPS and c.lemma_.lower() not in vague and c.lower_ not in vague for c in token.children):
             return None
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            return None  # "the root of Withania somnifera" names its own referent
         antecedent = self.discourse.by_class(classes)
         return [antecedent] if antecedent else []
 
@@ -288,6 +290,10 @@ class PhraseResolver:
         vague = self.lexicon.cue("vagueModifier") | set(self.lexicon.modifier_triggers)
         kept: list[Token] = []
         for child in token.lefts:
+            if child.dep_ == "poss" and child.tag_ == "NNP" and any(t.dep_ == "case" for t in child.children):
+                # "St. John's wort", "Alzheimer's disease": a proper-noun possessive that is part of the name
+                kept.extend(t for t in child.subtree if t.dep_ not in ("det", "punct") or t.text == ".")
+                continue
             if child.dep_ not in MODIFIER_DEPS and not (child.dep_ == "nummod" and _hyphenated(child, token)):
                 continue
             if child.dep_ == "amod" and (child.lemma_.lower() in vague or child.lower_ in vague or child.tag_ in ("JJR", "JJS")):

@@ -107,7 +107,9 @@ def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexico
     predicate = _bounded(_trigger(verb, lexicon), before, lexicon)
     if predicate is None:
         return None
-    if verb.pos_ == "VERB":
+    if verb.pos_ == "VERB" and verb.dep_ in ("advcl", "xcomp") and verb.head.lemma_.lower() in lexicon.cue("definitionVerb"):
+        subject = _defined_by(verb.head)  # "which clinicians describe as worry lasting over six months"
+    elif verb.pos_ == "VERB":
         subject = clause_subject(verb)
     else:  # "defined as pain lasting…" with "lasting" parsed as a noun; "caffeine has a half-life of…"
         subject = _defined_term(verb, lexicon)
@@ -139,7 +141,11 @@ def _hyphen_word(token: Token) -> str:
 
 
 def _defined_term(subject: Token, lexicon: Lexicon) -> Token:
-    """"Chronic pain, defined as pain lasting…": the value belongs to the defined term, not to "pain"."""
+    """"Chronic pain, defined as pain lasting…": the value belongs to the defined term, not to "pain".
+
+    In the passive the term is the verb's subject; in the active ("which clinicians describe as worry
+    lasting…") it is the verb's object, a relative pronoun standing for the noun its clause modifies.
+    """
     definers = lexicon.cue("definitionVerb")
     token = subject
     for _ in range(3):
@@ -149,11 +155,20 @@ def _defined_term(subject: Token, lexicon: Lexicon) -> Token:
         verb = preposition.head
         if verb.lemma_.lower() not in definers:
             return token
-        defined = clause_subject(verb)
+        defined = _defined_by(verb)
         if defined is None:
             return token
         token = defined
     return token
+
+
+def _defined_by(verb: Token) -> Token | None:
+    """The term a defining verb defines: its object when active, its subject when passive."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    defined = objects[0] if objects else clause_subject(verb)
+    if defined is not None and defined.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        defined = verb.head
+    return defined
 
 
 def _dose(token: Token, value: Value, lexicon: Lexicon) -> ValueFrame | None:
