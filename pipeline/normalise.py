@@ -30,6 +30,7 @@ class EntityTerm:
     iri: URIRef
     label: str
     classes: frozenset[URIRef]
+    broader: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def entity_term(phrase: Phrase, lexicon: Lexicon) -> EntityTerm:
         info = lexicon.entities[entity]
         return EntityTerm(entity, info.label, info.classes)
     label = re.sub(r"^(the|a|an)\s+", "", phrase.lemma_key)
-    return EntityTerm(ENT[slug(label)], label, frozenset({CG.Entity}))
+    return EntityTerm(ENT[slug(label)], label, frozenset({CG.Entity}), phrase.broader)
 
 
 def value_term(value: Value) -> ValueTerm:

@@ -308,6 +308,8 @@ def _entity_triples(term: EntityTerm) -> Iterator[tuple]:
     yield term.iri, RDFS.label, Literal(term.label)
     for cls in term.classes:
         yield term.iri, RDF.type, cls
+    if term.broader is not None:
+        yield term.iri, SKOS.broader, term.broader
 
 
 def _ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:

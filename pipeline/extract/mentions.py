@@ -18,13 +18,15 @@ class Phrase:
 
     ``key`` is the folded phrase as written ("opioid receptors"), ``lemma_key``
     the same with the head lemmatised ("opioid receptor"); ``entity`` is set
-    when the extractor already knows the lexicon entity (resolved anaphora).
+    when the extractor already knows the lexicon entity (resolved anaphora);
+    ``broader`` names the known entity an unknown phrase narrows ("knee pain" → pain).
     """
 
     text: str
     key: str
     lemma_key: str
     entity: URIRef | None = None
+    broader: URIRef | None = None
 
 
 @dataclass(frozen=True)

@@ -268,16 +268,17 @@ class PhraseResolver:
             return None
         if len(words) > MAX_PHRASE_WORDS or not label_key(text):
             return None
-        if entity is None:
-            entity = self._suffix_entity(words, token)
-        return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=entity)
+        if entity is not None:
+            return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=entity)
+        broader = self._suffix_entity(words, token)
+        if of_phrase and len(words) == 1 and len(of_phrase.split()) <= 3 and of_phrase.startswith("of "):
+            text, lemma_text = f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"  # "breakdown of cartilage"
+        return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), broader=broader)
 
     def _suffix_entity(self, words: list[Token], head: Token) -> URIRef | None:
-        """"severe neuropathic pain" is neuropathic pain when only adjectives precede the known part."""
+        """The known entity an unknown phrase ends in: "knee pain" narrows pain."""
         for cut in range(1, len(words)):
-            dropped, kept = words[:cut], words[cut:]
-            if any(t.pos_ in NOMINAL for t in dropped):
-                return None
+            kept = words[cut:]
             entity = self._lookup(_join(kept), _join(kept[:-1]) + (" " if len(kept) > 1 else "") + head.lemma_)
             if entity is not None:
                 return entity
