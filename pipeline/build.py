@@ -60,9 +60,9 @@ from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_i
 from .ontology import CG, load_lexicon
 from .reason import query_text
 from .store import (
-    DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
+    CLAIMS_GRAPH, DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
     commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
-    remove_article, stored_ontology_digest, write_article, write_groups, write_ontology,
+    remove_article, stored_ontology_digest, write_article, write_groups, write_ontology, drop_orphan_claims,
 )
 
 CHUNK_ARTICLES = 8
@@ -375,6 +375,7 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
         for entry in scan.relocated:
             relocate_article(store, entry)
         _regroup(store, scan, report, extracted)
+        drop_orphan_claims(store)
         keys_after = _present_claim_keys(store, touched_claims)
         conflicts_after = _conflicts_about(store, subjects)
         report.claims_added = [_describe(store, key) for key in sorted(keys_after - keys_before)]
@@ -421,7 +422,8 @@ def _claims_of_graphs(store: ox.Store, article_ids: Sequence[str]) -> set[tuple[
     if not article_ids:
         return set()
     sparql = (f"SELECT DISTINCT ?claim ?polarity ?subject WHERE {{ VALUES ?g {{ {_values(article_graph(a) for a in article_ids)} }} "
-              f"GRAPH ?g {{ ?claim <{CG.evidence}> ?e ; <{RDF.subject}> ?subject . ?e <{CG.polarity}> ?polarity }} }}")
+              f"GRAPH ?g {{ ?claim <{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} "
+              f"GRAPH <{CLAIMS_GRAPH}> {{ ?claim <{RDF.subject}> ?subject }} }}")
     return {(row["claim"].value, row["polarity"].value.rsplit("#", 1)[-1], row["subject"].value) for row in store.query(sparql)}
 
 
@@ -436,15 +438,15 @@ def _present_claim_keys(store: ox.Store, claims: set[str]) -> set[ClaimKey]:
 def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str, str]]:
     """Conflicts (kind, claim A, claim B) among claims about ``subjects``, by the queries in ``queries/``.
 
-    The queries run over a small copy of just those claims: each claim's own triples once (every
-    article graph repeats them, and the union of graphs keeps the repeats), one piece of evidence
-    per claim and polarity (the queries only ask whether a claim has positive or negative
+    The queries run over a small copy of just those claims: each claim's own triples, one piece of
+    evidence per claim and polarity (the queries only ask whether a claim has positive or negative
     evidence), and the ontology graph beside them.
     """
     if not subjects:
         return set()
     values = f"VALUES ?subject {{ {_values(sorted(subjects))} }}"
-    evidence = (f"SELECT ?claim ?polarity (SAMPLE(?e) AS ?one) WHERE {{ {values} GRAPH ?g {{ ?claim <{RDF.subject}> ?subject ; "
+    evidence = (f"SELECT ?claim ?polarity (SAMPLE(?e) AS ?one) WHERE {{ {values} GRAPH <{CLAIMS_GRAPH}> {{ ?claim <{RDF.subject}> ?subject }} "
+                f"GRAPH ?g {{ ?claim "
                 f"<{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }} GROUP BY ?claim ?polarity")
     scratch = ox.Store()
     quads, claims = [], set()

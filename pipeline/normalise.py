@@ -86,16 +86,28 @@ def value_term(value: Value) -> ValueTerm:
     """A duration becomes ``"P84D"^^xsd:duration`` (or a ``cg:DurationRange``); a dose, milligrams."""
     low, high = _tidy(value.low), _tidy(value.high)
     if value.kind == "duration":
-        low_days, high_days = round(value.low), round(value.high)
-        if low_days == high_days:
-            literal = Literal(f"P{low_days}D", datatype=XSD.duration)
+        if value.low == value.high:
+            literal = Literal(iso_duration(value.low), datatype=XSD.duration)
         else:
-            literal = Literal(f"P{low_days}D/P{high_days}D", datatype=CG.DurationRange)
+            literal = Literal(f"{iso_duration(value.low)}/{iso_duration(value.high)}", datatype=CG.DurationRange)
     elif low == high:
         literal = Literal(low, datatype=CG.Mass)
     else:
         literal = Literal(f"{low}/{high}", datatype=CG.MassRange)
     return ValueTerm(literal, value.low, value.high, value.unit, value.text)
+
+
+def iso_duration(days: float) -> str:
+    """An ISO 8601 duration in whole days, or hours and minutes below a day.
+
+    >>> iso_duration(84), iso_duration(91.3125), iso_duration(5 / 24), iso_duration(0.0625)
+    ('P84D', 'P91D', 'PT5H', 'PT1H30M')
+    """
+    if days >= 1:
+        return f"P{round(days)}D"
+    minutes = round(days * 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or not hours else "")
 
 
 def _tidy(number: float) -> str:

@@ -13,6 +13,9 @@ Layout of the dataset:
   without problems) and its near-copy fingerprint, which the incremental
   build compares; and the digest of the ontology graph.
 * ``graph:groups`` — which sources are near-copies of each other.
+* ``graph:claims`` — what each claim is (rdf:subject, rdf:predicate, rdf:object,
+  value range) and entity labels, once for all articles; descriptions no
+  article refers to any more are dropped at the end of a build.
 
 Layout of the store folder, which makes a build all-or-nothing:
 
@@ -57,7 +60,8 @@ CLAIM = Namespace("https://claimgraph.org/claim/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 MANIFEST_GRAPH = GRAPH["manifest"]
 GROUPS_GRAPH = GRAPH["groups"]
-SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, MANIFEST_GRAPH, GROUPS_GRAPH})
+CLAIMS_GRAPH = GRAPH["claims"]
+SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, MANIFEST_GRAPH, GROUPS_GRAPH, CLAIMS_GRAPH})
 PREFIXES = {"cg": CG, "ent": ENT, "src": SOURCE, "claim": CLAIM, "ev": EVIDENCE, "graph": GRAPH,
             "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "rdfs": RDFS, "rdf": RDF, "xsd": XSD}
 STORE_MARKER = "claimgraph-store"
@@ -255,53 +259,61 @@ def evidence_iri(article_id: str, item: Evidence) -> URIRef:
     return EVIDENCE[hashlib.sha256(key.encode()).hexdigest()[:20]]
 
 
-def article_triples(article: Article, evidence: list[Evidence], extractor: str, version: str) -> Iterator[tuple]:
-    """Every triple of one article's named graph."""
+def article_quads(article: Article, evidence: list[Evidence], extractor: str, version: str) -> Iterator[tuple]:
+    """Every quad one article contributes, as (subject, predicate, object, graph).
+
+    What the article says — its source node, evidence, and a plain triple for each positive claim — goes
+    into its own named graph. What a claim *is* (its subject, predicate, object, value range) and entity
+    labels go into the shared ``graph:claims``: written once however many articles make the claim, so a
+    query over the union of graphs meets each claim once.
+    """
     from .normalise import EntityTerm
 
+    graph = article_graph(article.id)
     source = source_iri(article.id)
-    yield source, RDF.type, CG.Source
-    yield source, DCTERMS.identifier, Literal(article.id)
-    yield source, CG.sha256, Literal(article.sha256)
-    yield source, CG.path, Literal(article.path)
-    if article.title:
-        yield source, DCTERMS.title, Literal(article.title)
-    if article.url:
-        yield source, DCTERMS.source, Literal(article.url)
-    if article.date:
-        yield source, DCTERMS.date, Literal(article.date)
+    own = [(source, RDF.type, CG.Source), (source, DCTERMS.identifier, Literal(article.id)),
+           (source, CG.sha256, Literal(article.sha256)), (source, CG.path, Literal(article.path))]
+    own += [(source, p, Literal(v)) for p, v in ((DCTERMS.title, article.title), (DCTERMS.source, article.url),
+                                                  (DCTERMS.date, article.date)) if v]
+    shared: list[tuple] = []
     for item in evidence:
         claim = item.claim
         node = evidence_iri(article.id, item)
-        yield claim.iri, RDF.type, CG.Claim
-        yield claim.iri, RDF.subject, claim.subject.iri
-        yield claim.iri, RDF.predicate, claim.predicate
-        yield from _entity_triples(claim.subject)
+        shared += [(claim.iri, RDF.type, CG.Claim), (claim.iri, RDF.subject, claim.subject.iri),
+                   (claim.iri, RDF.predicate, claim.predicate), *_entity_triples(claim.subject)]
         if isinstance(claim.object, EntityTerm):
             object_node = claim.object.iri
-            yield from _entity_triples(claim.object)
+            shared += _entity_triples(claim.object)
         else:
             object_node = claim.object.literal
-            yield claim.iri, CG.minValue, Literal(claim.object.low, datatype=XSD.decimal)
-            yield claim.iri, CG.maxValue, Literal(claim.object.high, datatype=XSD.decimal)
-            yield claim.iri, CG.unit, Literal(claim.object.unit)
-        yield claim.iri, RDF.object, object_node
-        yield claim.iri, CG.evidence, node
-        yield node, RDF.type, CG.Evidence
-        yield node, PROV.wasDerivedFrom, source
-        yield node, CG.polarity, CG.positive if item.positive else CG.negative
-        yield node, CG.modality, CG.hedged if item.hedged else CG.asserted
-        yield node, CG.sentence, Literal(item.sentence)
-        yield node, CG.start, Literal(item.start)
-        yield node, CG.end, Literal(item.end)
-        yield node, CG.subjectText, Literal(item.subject_text)
-        yield node, CG.objectText, Literal(item.object_text)
-        yield node, CG.extractor, Literal(extractor)
-        yield node, CG.extractorVersion, Literal(version)
-        for condition in item.conditions:
-            yield node, CG.condition, Literal(condition)
+            shared += [(claim.iri, CG.minValue, Literal(claim.object.low, datatype=XSD.decimal)),
+                       (claim.iri, CG.maxValue, Literal(claim.object.high, datatype=XSD.decimal)),
+                       (claim.iri, CG.unit, Literal(claim.object.unit))]
+        shared.append((claim.iri, RDF.object, object_node))
+        own += [(claim.iri, CG.evidence, node), (node, RDF.type, CG.Evidence), (node, PROV.wasDerivedFrom, source),
+                (node, CG.polarity, CG.positive if item.positive else CG.negative),
+                (node, CG.modality, CG.hedged if item.hedged else CG.asserted),
+                (node, CG.sentence, Literal(item.sentence)), (node, CG.start, Literal(item.start)),
+                (node, CG.end, Literal(item.end)), (node, CG.subjectText, Literal(item.subject_text)),
+                (node, CG.objectText, Literal(item.object_text)), (node, CG.extractor, Literal(extractor)),
+                (node, CG.extractorVersion, Literal(version))]
+        own += [(node, CG.condition, Literal(condition)) for condition in item.conditions]
         if item.positive:
-            yield claim.subject.iri, claim.predicate, object_node
+            own.append((claim.subject.iri, claim.predicate, object_node))
+    yield from ((s, p, o, graph) for s, p, o in own)
+    yield from ((s, p, o, CLAIMS_GRAPH) for s, p, o in dict.fromkeys(shared))
+
+
+def drop_orphan_claims(target: Dataset | ox.Store) -> None:
+    """Remove from ``graph:claims`` the claims no article's evidence refers to, then entities no claim names."""
+    claims = f"<{CLAIMS_GRAPH}>"
+    store = _oxigraph(target)
+    store.update(
+        f"DELETE {{ GRAPH {claims} {{ ?claim ?p ?o }} }} WHERE {{ GRAPH {claims} {{ ?claim a <{CG.Claim}> ; ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim <{CG.evidence}> ?evidence }} }} }}")
+    store.update(
+        f"DELETE {{ GRAPH {claims} {{ ?entity ?p ?o }} }} WHERE {{ GRAPH {claims} {{ ?entity <{RDFS.label}> ?label ; ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH {claims} {{ ?claim <{RDF.subject}>|<{RDF.object}> ?entity }} }} }}")
 
 
 def _entity_triples(term: EntityTerm) -> Iterator[tuple]:
@@ -327,9 +339,9 @@ def _quads(triples: Iterable[tuple], graph: URIRef) -> list[ox.Quad]:
 
 
 def article_nquads(article: Article, evidence: list[Evidence], extractor: str, version: str) -> bytes:
-    """One article's named graph as N-Quads: what extraction workers hand to the writer."""
-    return ox.serialize(_quads(article_triples(article, evidence, extractor, version), article_graph(article.id)),
-                        format=ox.RdfFormat.N_QUADS)
+    """One article's quads as N-Quads: what extraction workers hand to the writer."""
+    quads = [ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(g)) for s, p, o, g in article_quads(article, evidence, extractor, version)]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
 
 def write_article(target: Dataset | ox.Store, article_id: str, nquads: bytes, entry: ManifestEntry) -> None:

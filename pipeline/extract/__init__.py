@@ -32,7 +32,7 @@ from .statements import Block, is_clause
 from .values import find_values
 
 EXTRACTOR_NAME = "claimgraph-dependency"
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> list[ClaimMention]:
@@ -110,6 +110,7 @@ def _sentence_claims(
                 discourse.note_mention(phrase)
     if main_subject is not None:
         phrase, token = main_subject
+        discourse.note_mention(phrase)
         discourse.note_subject(phrase, token.tag_ in ("NNS", "NNPS"), token.pos_ == "PROPN")
     return out
 
