@@ -225,16 +225,16 @@ def _axis(outcome: str, opposites: dict[str, set[str]]) -> tuple[str, int]:
 
 
 def _value_conflicts(dataset: Dataset, claims: dict[ClaimKey, dict]) -> list[dict]:
-    """One conflict per (subject, functional predicate): each side a cluster of overlapping values."""
+    """One conflict per (subject, compared predicate): each side a cluster of overlapping values."""
     ranges: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
     for row in run_query(dataset, query_text("conflicts-value")):
         for iri, low, high in ((row.claimA, row.minA, row.maxA), (row.claimB, row.minB, row.maxB)):
             claim = claims.get((str(iri), "positive"))
             if claim is not None:
-                key = (claim["subject"]["id"], claim["predicate"]["id"])
+                key = (claim["subject"]["id"], str(row.predicate))
                 ranges.setdefault(key, {})[str(iri)] = (float(low), float(high))
     found = []
-    for found_ranges in ranges.values():
+    for (_, compared), found_ranges in ranges.items():
         clusters: list[tuple[float, list[dict]]] = []
         for iri, (low, high) in sorted(found_ranges.items(), key=lambda item: item[1]):
             claim = claims[(iri, "positive")]
@@ -243,8 +243,9 @@ def _value_conflicts(dataset: Dataset, claims: dict[ClaimKey, dict]) -> list[dic
             else:
                 clusters.append((high, [claim]))
         if len(clusters) > 1:
-            first = clusters[0][1][0]
-            topic = f"{first['subject']['label']}: {first['predicate']['label']}"
+            members = [claim for _, side in clusters for claim in side]
+            named = next((c for c in members if c["predicate"]["id"] == compared), members[0])
+            topic = f"{named['subject']['label']}: {named['predicate']['label']}"
             found.append(_conflict("value", topic, [members for _, members in clusters]))
     return found
 

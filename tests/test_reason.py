@@ -166,3 +166,14 @@ def test_denying_a_general_effect_conflicts_with_a_specific_one(tmp_path):
     assert len(found) == 1 and found[0]["kind"] == "polarity"
     sides = {tuple(side["sources"]): side for side in found[0]["sides"]}
     assert _has(sides[("b",)], "disrupts", "sleep") and _has(sides[("a",)], "affects", "sleep", "negative")
+
+
+def test_a_maximum_below_another_sources_minimum_is_a_value_conflict(tmp_path):
+    store = _build(tmp_path, {"a": "Caffeine's effects last up to 6 hours.",
+                              "b": "The effects of caffeine last more than 8 hours.",
+                              "c": "The effects of caffeine last longer than 8 hours."})
+    _, found, _ = _reason(store)
+    values = [x for x in found if x["kind"] == "value"]
+    assert len(values) == 1
+    sides = sorted(sorted(side["sources"]) for side in values[0]["sides"])
+    assert sides == [["a"], ["b", "c"]]

@@ -154,10 +154,11 @@ class PhraseResolver:
         return None
 
     def _property_bearer(self, token: Token) -> Token | None:
-        """"kratom's analgesic effects", "X offers benefits that…": a quality noun stands for its bearer."""
+        """"kratom's analgesic effects", "the effects of caffeine", "X offers benefits that…": a quality noun stands for its bearer."""
         if token.lemma_.lower() not in self.lexicon.cue("propertyNoun") and token.lower_ not in self.lexicon.cue("propertyNoun"):
             return None
         owners = [c for c in token.children if c.dep_ == "poss"]
+        owners += [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
         if owners:
             return owners[0]
         if token.dep_ in ("dobj", "attr") and token.head.lemma_.lower() in self.lexicon.cue("lightVerb"):

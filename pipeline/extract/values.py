@@ -109,7 +109,7 @@ def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexico
         return None
     if verb.pos_ == "VERB" and verb.dep_ in ("advcl", "xcomp") and verb.head.lemma_.lower() in lexicon.cue("definitionVerb"):
         subject = _defined_by(verb.head)  # "which clinicians describe as worry lasting over six months"
-    elif verb.pos_ == "VERB":
+    elif verb.pos_ in ("VERB", "AUX", "ADJ"):  # the small model sometimes tags "last" as an adjective
         subject = clause_subject(verb)
     else:  # "defined as pain lasting…" with "lasting" parsed as a noun; "caffeine has a half-life of…"
         subject = _defined_term(verb, lexicon)
