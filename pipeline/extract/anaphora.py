@@ -88,8 +88,17 @@ class Discourse:
         if candidates:
             recent = {p.entity for p in candidates[:3]}
             return candidates[0] if len(recent) == 1 else None
-        topics = [s.phrase for s in reversed(self.subjects) if s.phrase.entity is None and not s.plural
-                  and self.sentence - s.sentence <= MEMORY_SENTENCES * 2]
-        if topics and len({p.lemma_key for p in topics[:3]}) == 1:
-            return topics[0]
-        return None
+        return self.topic()
+
+    def topic(self) -> Phrase | None:
+        """The article's topic so far: the named singular subject it returns to most often (at least twice)."""
+        latest: dict[str, Phrase] = {}
+        for subject in self.subjects:
+            if not subject.plural:
+                latest[subject.phrase.lemma_key] = subject.phrase
+        ranked = sorted(latest, key=lambda key: self.subject_counts.get(key, 0), reverse=True)
+        if not ranked or self.subject_counts.get(ranked[0], 0) < 2:
+            return None
+        if len(ranked) > 1 and self.subject_counts[ranked[1]] == self.subject_counts[ranked[0]]:
+            return None
+        return latest[ranked[0]]

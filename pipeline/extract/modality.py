@@ -37,11 +37,12 @@ def is_negated(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None
         for child in token.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in negation):
                 return True
-    for token in verb_chain(anchor)[1:]:
-        if token.dep_ != "conj" and any(c.dep_ == "neg" for c in token.children):
+    chain = verb_chain(anchor)
+    for child, head in zip(chain, chain[1:]):
+        if child.dep_ == "conj":
+            break  # "did not improve sleep, and … can disrupt it": the negation stays with its own verb
+        if any(c.dep_ == "neg" for c in head.children):
             return True
-        if token.dep_ == "conj":
-            break
     for ancestor in anchor.ancestors:
         if ancestor.lower_ in NEGATING_PREPOSITIONS and ancestor.lower_ in negation | {"contrary", "instead", "rather"}:
             return True

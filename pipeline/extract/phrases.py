@@ -196,12 +196,16 @@ class PhraseResolver:
         classes = self.lexicon.anaphor_nouns.get(token.lemma_.lower())
         if not classes:
             return None
+        named = self._phrase(token)
+        if named is not None and named.entity is not None:
+            return None  # "other medications" names a lexicon entity
+        vague = self.lexicon.cue("vagueModifier")
+        if any(c.dep_ in MODIFIER_DEPS | {"nummod"} and c.lemma_.lower() not in vague and c.lower_ not in vague
+               for c in token.children):
+            return None
         determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
         if not determiners or determiners[0].lower_ not in {"the", "this", "that", "its", "these", "those"}:
-            return None
-        vague = self.lexicon.cue("vagueModifier")
-        if any(c.dep_ in MODIFIER_DEPS and c.lemma_.lower() not in vague and c.lower_ not in vague for c in token.children):
-            return None
+            return []  # "a herb which soothes worry" is any herb: no entity
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             return None  # "the root of Withania somnifera" names its own referent
         antecedent = self.discourse.by_class(classes)
@@ -226,6 +230,10 @@ class PhraseResolver:
                 for grandchild in child.children:
                     if grandchild.dep_ == "prep" and grandchild.lower_ in OWNER_PREPOSITIONS:
                         owners.extend(self._objects_of(grandchild, depth))
+            elif child.dep_ == "acl" and child.lemma_.lower() in {"know", "call", "name", "term"}:
+                for grandchild in child.children:  # "its active ingredients, known as kavalactones"
+                    if grandchild.dep_ in ("prep", "oprd") and grandchild.lower_ == "as":
+                        members.extend(self._objects_of(grandchild, depth))
             elif child.dep_ == "appos":
                 members.extend(self.resolve(child))
             elif child.dep_ == "prep" and (child.lower_ in examples or is_such_as(child)):
