@@ -97,10 +97,16 @@ def about(claims: Iterable[dict], entity: str) -> list[dict]:
         for term in (c["subject"], c["object"]))]
 
 
-def agreements(dataset: Dataset, min_sources: int = 2) -> list[dict]:
-    """Claims with ``min_sources`` or more independent sources of one polarity, each with a support score."""
-    claims = all_claims(dataset)
-    against = _opposition(conflicts(dataset, claims=claims))
+def agreements(dataset: Dataset, min_sources: int = 2, claims: dict[ClaimKey, dict] | None = None,
+               found_conflicts: list[dict] | None = None) -> list[dict]:
+    """Claims with ``min_sources`` or more independent sources of one polarity, each with a support score.
+
+    Pass the store's ``claims`` and ``found_conflicts`` when you already have them, to avoid computing them twice.
+    """
+    claims = claims if claims is not None else all_claims(dataset)
+    if found_conflicts is None:
+        found_conflicts = conflicts(dataset, claims=claims)
+    against = _opposition(found_conflicts)
     out = []
     for row in run_query(dataset, query_text("agreements")):
         independent = int(row.independentSources)

@@ -110,8 +110,9 @@ def entity_types(dataset: Dataset) -> dict[str, str]:
 def store_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """The whole claim graph of a store, with statuses, source counts, conflicts and entity types."""
     claims = all_claims(dataset)
-    independent = {(c["id"], c["polarity"]): c["independent_sources"] for c in agreements(dataset)}
     found = conflicts(dataset, claims=claims)
+    independent = {(c["id"], c["polarity"]): c["independent_sources"]
+                   for c in agreements(dataset, claims=claims, found_conflicts=found)}
     return claim_graph(claims.values(), independent, found, entity_types(dataset))
 
 

@@ -90,7 +90,7 @@ def report(
     try:
         found = all_claims(dataset)
         conflicting = conflicts(dataset, claims=found)
-        agreed = agreements(dataset, min_sources=min_sources)
+        agreed = agreements(dataset, min_sources=min_sources, claims=found, found_conflicts=conflicting)
     finally:
         dataset.close()
     markdown, page = write_report(conflicting, agreed, output)
