@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Iterable, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -52,7 +53,7 @@ def print_table(rows: Sequence[dict[str, object]], title: str, console: Console 
     for column in rows[0]:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
+        table.add_row(*(escape(str(v)) for v in row.values()))  # article text may contain [markup]
     console.print(table)
 
 
@@ -64,3 +65,28 @@ def emit(data: object, rows: Iterable[dict[str, object]], fmt: Format, title: st
         print(render_csv(list(rows)), end="")
     else:
         print_table(list(rows), title)
+
+
+def print_conflicts(conflicts: Sequence[dict], console: Console | None = None) -> None:
+    """Each conflict as a small table whose columns are its sides: claims, modality, sources, a sentence."""
+    console = console or Console()
+    if not conflicts:
+        console.print("[dim]Conflicts: none[/dim]")
+        return
+    for number, conflict in enumerate(conflicts, start=1):
+        title = f"{number}. {escape(conflict['topic'])} [dim]({conflict['kind']})[/dim]"
+        if conflict["self_contradicting_sources"]:
+            title += f"  [yellow]contradicts itself: {escape(', '.join(conflict['self_contradicting_sources']))}[/yellow]"
+        table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+        for index, _ in enumerate(conflict["sides"]):
+            table.add_column(f"side {chr(65 + index)}", overflow="fold", ratio=1)
+        cells = []
+        for side in conflict["sides"]:
+            claims = "\n".join(
+                f"[bold]{'not ' if c['polarity'] == 'negative' else ''}{escape(c['predicate']['label'])} "
+                f"{escape(c['object']['label'])}[/bold]" for c in side["claims"])
+            evidence = side["claims"][0]["evidence"][0]
+            cells.append(f"{claims}\n{side['modality']}; {escape(', '.join(side['sources']))}\n"
+                         f"[dim]“{escape(evidence['sentence'])}”[/dim]")
+        table.add_row(*cells)
+        console.print(table)

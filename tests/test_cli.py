@@ -123,3 +123,15 @@ def test_export_trig(cli, example_store, tmp_path):
     loaded = Dataset()
     loaded.parse(out, format="trig")
     assert len(loaded) > 0
+
+
+def test_conflict_table_shows_article_text_literally(cli, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Chamomile improves sleep [red] daily.")
+    (corpus / "b.txt").write_text("Chamomile does not improve sleep.")
+    store = tmp_path / "store"
+    assert cli("build", corpus, "--store", store).exit_code == 0
+    result = cli("conflicts", "--store", store)
+    assert result.exit_code == 0, result.output
+    assert "[red]" in result.stdout

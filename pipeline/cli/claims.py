@@ -9,7 +9,7 @@ import typer
 
 from .app import DEFAULT_STORE, FormatOption, StoreOption, app, open_dataset
 
-from ..output import Format, claim_row, emit
+from ..output import Format, claim_row, emit, print_conflicts
 from ..reason import about, agreements, all_claims, conflicts
 from ..report import write_report
 
@@ -63,6 +63,9 @@ def conflicts_command(
         found = conflicts(dataset, about_entity=about_entity)
     finally:
         dataset.close()
+    if fmt is Format.table:
+        print_conflicts(found)
+        return
     rows = (
         {
             "kind": x["kind"],
