@@ -43,7 +43,10 @@ def _local(value: URIRef | Literal) -> str:
 
 
 def all_claims(dataset: Dataset) -> dict[ClaimKey, dict]:
-    """Every claim element of the contract, keyed by (claim IRI, polarity)."""
+    """Every claim element of the contract, keyed by (claim IRI, polarity).
+
+    Entity terms also list ``aliases``: the other ways the evidence wrote them ("dependence" for addiction).
+    """
     claims: dict[ClaimKey, dict] = {}
     evidence_seen: set[str] = set()
     for row in run_query(dataset, query_text("claims")):
@@ -70,6 +73,8 @@ def all_claims(dataset: Dataset) -> dict[ClaimKey, dict]:
             element["sources"].append(source)
         if modality == "asserted":
             element["modality"] = "asserted"
+        _add_alias(element["subject"], str(row.subjectText))
+        _add_alias(element["object"], str(row.objectText))
         element["evidence"].append({
             "source": source, "sentence": str(row.sentence), "start": int(row.start), "end": int(row.end),
             "polarity": polarity, "modality": modality,
@@ -77,6 +82,16 @@ def all_claims(dataset: Dataset) -> dict[ClaimKey, dict]:
     for element in claims.values():
         element["sources"].sort()
     return claims
+
+
+def _add_alias(term: dict, written: str) -> None:
+    """Record how an entity was written when that differs from its label (values keep their text as label)."""
+    if "value" in term:
+        return
+    written = " ".join(written.lower().split())
+    if written and label_key(written) != label_key(term["label"]) and written not in term.setdefault("aliases", []):
+        term["aliases"].append(written)
+        term["aliases"].sort()
 
 
 def _tail(iri: URIRef) -> str:

@@ -177,3 +177,12 @@ def test_a_maximum_below_another_sources_minimum_is_a_value_conflict(tmp_path):
     assert len(values) == 1
     sides = sorted(sorted(side["sources"]) for side in values[0]["sides"])
     assert sides == [["a"], ["b", "c"]]
+
+
+def test_entity_terms_list_the_words_the_articles_used(tmp_path):
+    store = _build(tmp_path, {"a": "Melatonin does not cause dependence."})
+    claims, _, _ = _reason(store)
+    [claim] = [c for c in claims if c["predicate"]["label"] == "causes"]
+    assert claim["object"]["label"] == "addiction"  # the lexicon folds dependence into addiction
+    assert claim["object"]["aliases"] == ["dependence"]
+    assert "aliases" not in claim["subject"]  # written exactly as its label
