@@ -280,9 +280,18 @@ class PhraseResolver:
         if entity is not None:
             return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=entity)
         broader = self._suffix_entity(words, token)
+        if broader is not None and self._only_naming_words(words, broader):
+            return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=broader)
         if of_phrase and len(words) == 1 and len(of_phrase.split()) <= 3 and of_phrase.startswith("of "):
             text, lemma_text = f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"  # "breakdown of cartilage"
         return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), broader=broader)
+
+    def _only_naming_words(self, words: list[Token], entity: URIRef) -> bool:
+        """"the tropical plant Mitragyna speciosa": the words before the known name only say what kind it is."""
+        label = label_key(self.lexicon.entities[entity].label).split()
+        generic = self.lexicon.cue("vagueModifier") | self.lexicon.cue("transparentNoun") | set(self.lexicon.anaphor_nouns)
+        prefix = [t for t in words if t.lower_ not in label]
+        return bool(prefix) and all(t.lower_ in generic or t.lemma_.lower() in generic for t in prefix)
 
     def _suffix_entity(self, words: list[Token], head: Token) -> URIRef | None:
         """The known entity an unknown phrase ends in: "knee pain" narrows pain."""
