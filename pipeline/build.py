@@ -452,7 +452,8 @@ def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str,
     quads, claims = [], set()
     for row in store.query(evidence):
         claim = row["claim"]
-        quads += [ox.Quad(claim, ox.NamedNode(CG.evidence), row["one"]), ox.Quad(row["one"], ox.NamedNode(CG.polarity), row["polarity"])]
+        quads += [ox.Quad(claim, ox.NamedNode(CG.evidence), row["one"]), ox.Quad(row["one"], ox.NamedNode(CG.polarity), row["polarity"]),
+                  ox.Quad(claim, ox.NamedNode(CG.stated), row["polarity"])]
         claims.add(claim)
     for claim in claims:
         for predicate in _CLAIM_PREDICATES:

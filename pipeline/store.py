@@ -14,7 +14,8 @@ Layout of the dataset:
   build compares; and the digest of the ontology graph.
 * ``graph:groups`` — which sources are near-copies of each other.
 * ``graph:claims`` — what each claim is (rdf:subject, rdf:predicate, rdf:object,
-  value range) and entity labels, once for all articles; descriptions no
+  value range), with which polarities it is stated (``cg:stated``), and entity
+  labels, once for all articles; descriptions no
   article refers to any more are dropped at the end of a build.
 
 Layout of the store folder, which makes a build all-or-nothing:
@@ -290,6 +291,7 @@ def article_quads(article: Article, evidence: list[Evidence], extractor: str, ve
                        (claim.iri, CG.maxValue, Literal(claim.object.high, datatype=XSD.decimal)),
                        (claim.iri, CG.unit, Literal(claim.object.unit))]
         shared.append((claim.iri, RDF.object, object_node))
+        shared.append((claim.iri, CG.stated, CG.positive if item.positive else CG.negative))
         own += [(claim.iri, CG.evidence, node), (node, RDF.type, CG.Evidence), (node, PROV.wasDerivedFrom, source),
                 (node, CG.polarity, CG.positive if item.positive else CG.negative),
                 (node, CG.modality, CG.hedged if item.hedged else CG.asserted),
@@ -305,12 +307,16 @@ def article_quads(article: Article, evidence: list[Evidence], extractor: str, ve
 
 
 def drop_orphan_claims(target: Dataset | ox.Store) -> None:
-    """Remove from ``graph:claims`` the claims no article's evidence refers to, then entities no claim names."""
+    """Remove from ``graph:claims`` the claims no article's evidence refers to, ``cg:stated`` polarities no
+    evidence has any more, then entities no claim names."""
     claims = f"<{CLAIMS_GRAPH}>"
     store = _oxigraph(target)
     store.update(
         f"DELETE {{ GRAPH {claims} {{ ?claim ?p ?o }} }} WHERE {{ GRAPH {claims} {{ ?claim a <{CG.Claim}> ; ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim <{CG.evidence}> ?evidence }} }} }}")
+    store.update(
+        f"DELETE {{ GRAPH {claims} {{ ?claim <{CG.stated}> ?polarity }} }} WHERE {{ GRAPH {claims} {{ ?claim <{CG.stated}> ?polarity }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim <{CG.evidence}> ?evidence . ?evidence <{CG.polarity}> ?polarity }} }} }}")
     store.update(
         f"DELETE {{ GRAPH {claims} {{ ?entity ?p ?o }} }} WHERE {{ GRAPH {claims} {{ ?entity <{RDFS.label}> ?label ; ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH {claims} {{ ?claim <{RDF.subject}>|<{RDF.object}> ?entity }} }} }}")
