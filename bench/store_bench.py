@@ -13,8 +13,7 @@ independence groups are written as the build writes them.
 Oxigraph is loaded the way the build writes it (each article's graph as N-Quads
 into ``pyoxigraph.Store.load``), rdflib's memory store with ``Graph.addN``; both
 are then queried through rdflib's ``Dataset.query`` over the union of graphs.
-Each query runs as shipped in ``queries/``; the polarity and opposing queries
-also as the rewrites :data:`REWRITES` proposes.
+Each query runs as shipped in ``queries/``.
 
 One measurement runs in a child process (``python -m bench.store_bench
 --backend oxigraph --triples 100000``) that prints one JSON line per result, so
@@ -47,62 +46,17 @@ from pipeline.normalise import Claim, EntityTerm, Evidence, claim_iri
 from pipeline.ontology import load_lexicon
 from pipeline.reason import query_text
 from pipeline.resources import example_corpus_dir
-from pipeline.store import GROUPS_GRAPH, ONTOLOGY_GRAPH, article_graph, article_nquads, article_quads, source_iri, write_ontology
+from pipeline.store import GROUPS_GRAPH, ONTOLOGY_GRAPH, article_nquads, article_quads, source_iri, write_ontology
 
 QUERIES = ("agreements", "conflicts-polarity", "conflicts-opposing", "conflicts-value")
 BACKENDS = ("oxigraph", "memory")
 FLIP_SHARE = 0.05
-_PREFIXES = """PREFIX cg: <https://claimgraph.org/ns#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX graph: <https://claimgraph.org/graph/>
-"""
-# The shipped polarity query pairs every positive with every negative piece of evidence of a claim
-# (k**2 rows for a claim with k pieces of evidence); the rewrite joins two de-duplicated claim lists.
-# The shipped opposing query joins all effect claims of a subject with each other and filters after
-# (quadratic in a popular subject's claims); the rewrite joins on (subject, object) in one branch and
-# on (subject, opposite object) in the other, so the join keys do the filtering.
-REWRITES = {
-    "conflicts-polarity": _PREFIXES + """SELECT DISTINCT ?claim
-WHERE {
-  { SELECT DISTINCT ?claim WHERE { ?claim cg:evidence ?positive . ?positive cg:polarity cg:positive . } }
-  { SELECT DISTINCT ?claim WHERE { ?claim cg:evidence ?negative . ?negative cg:polarity cg:negative . } }
-}
-ORDER BY ?claim
-""",
-    "conflicts-opposing": _PREFIXES + """SELECT DISTINCT ?claimA ?claimB
-WHERE {
-  {
-    { SELECT DISTINCT ?claimA ?subject ?object WHERE {
-        GRAPH graph:ontology { ?predicateA cg:effect 1 . }
-        ?claimA rdf:predicate ?predicateA ; rdf:subject ?subject ; rdf:object ?object ; cg:evidence/cg:polarity cg:positive . } }
-    { SELECT DISTINCT ?claimB ?subject ?object WHERE {
-        GRAPH graph:ontology { ?predicateB cg:effect -1 . }
-        ?claimB rdf:predicate ?predicateB ; rdf:subject ?subject ; rdf:object ?object ; cg:evidence/cg:polarity cg:positive . } }
-  }
-  UNION
-  {
-    { SELECT DISTINCT ?claimA ?subject ?objectB ?effect WHERE {
-        GRAPH graph:ontology { ?objectA cg:opposite|^cg:opposite ?objectB . ?predicateA cg:effect ?effect .
-                               FILTER(?effect != 0 && STR(?objectA) < STR(?objectB)) }
-        ?claimA rdf:object ?objectA ; rdf:predicate ?predicateA ; rdf:subject ?subject ; cg:evidence/cg:polarity cg:positive . } }
-    { SELECT DISTINCT ?claimB ?subject ?objectB ?effect WHERE {
-        GRAPH graph:ontology { ?predicateB cg:effect ?effect . FILTER(?effect != 0) }
-        ?claimB rdf:predicate ?predicateB ; rdf:object ?objectB ; rdf:subject ?subject ; cg:evidence/cg:polarity cg:positive . } }
-  }
-}
-ORDER BY ?claimA ?claimB
-""",
-}
 # Cheap queries first, the shipped conflict queries last: they are the ones that may miss their deadline.
-MEASURED = ("agreements", "conflicts-polarity (rewrite)", "conflicts-opposing (rewrite)", "conflicts-polarity",
-            "conflicts-opposing", "conflicts-value")
+MEASURED = ("agreements", "conflicts-polarity", "conflicts-opposing", "conflicts-value")
 
 
 def sparql(name: str) -> str:
-    """The text of a measured query: a file of ``queries/``, or ``"<name> (rewrite)"`` for :data:`REWRITES`."""
-    if name.endswith(" (rewrite)"):
-        return REWRITES[name.removesuffix(" (rewrite)")]
+    """The text of a measured query of ``queries/``."""
     return query_text(name)
 
 
