@@ -62,7 +62,7 @@ from .reason import query_text
 from .store import (
     CLAIMS_GRAPH, DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
     commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
-    remove_article, stored_ontology_digest, write_article, write_groups, write_ontology, drop_orphan_claims,
+    remove_article, stored_ontology_digest, write_articles, write_groups, write_ontology, drop_orphan_claims,
 )
 
 CHUNK_ARTICLES = 8
@@ -365,13 +365,16 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
             write_ontology(store, lexicon)
         for article_id in report.removed:
             remove_article(store, article_id)
+        written = []
         for article in scan.todo:
             item = extracted[article.id]
             entry = scan.present[article.id]
             entry = ManifestEntry(**{**asdict(entry), "shingles": pack(sorted(item.fingerprint.shingles)),
                                      "signature": pack(unpack_signature(item.fingerprint.signature))})
-            write_article(store, article.id, item.nquads, entry)
+            written.append((article.id, item.nquads, entry))
             report.claims_written += item.evidence
+        if written:
+            write_articles(store, written)
         for entry in scan.relocated:
             relocate_article(store, entry)
         _regroup(store, scan, report, extracted)

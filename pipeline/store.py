@@ -39,11 +39,10 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
@@ -52,7 +51,7 @@ from .ontology import CG, ENT, Lexicon
 
 if TYPE_CHECKING:
     from .ingest import Article
-    from .normalise import Evidence
+    from .normalise import EntityTerm, Evidence
 
 GRAPH = Namespace("https://claimgraph.org/graph/")
 SOURCE = Namespace("https://claimgraph.org/source/")
@@ -350,13 +349,24 @@ def article_nquads(article: Article, evidence: list[Evidence], extractor: str, v
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
 
+def write_articles(target: Dataset | ox.Store, articles: Sequence[tuple[str, bytes, ManifestEntry]]) -> None:
+    """Replace the named graphs and manifest entries of many articles, loading the new quads in one bulk load.
+
+    Each item is (article id, its quads as N-Quads, its manifest entry). A bulk load is not one transaction;
+    the build writes into a fresh store generation that only becomes current once complete.
+    """
+    store = _oxigraph(target)
+    for article_id, _, _ in articles:
+        store.remove_graph(ox.NamedNode(article_graph(article_id)))
+        _remove_manifest_entry(store, article_id)
+    manifest = _quads((triple for _, _, entry in articles for triple in _manifest_triples(entry)), MANIFEST_GRAPH)
+    payload = b"".join(nquads for _, nquads, _ in articles) + ox.serialize(manifest, format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
+
+
 def write_article(target: Dataset | ox.Store, article_id: str, nquads: bytes, entry: ManifestEntry) -> None:
     """Replace one article's named graph and manifest entry."""
-    store = _oxigraph(target)
-    store.remove_graph(ox.NamedNode(article_graph(article_id)))
-    _remove_manifest_entry(store, article_id)
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
-    store.extend(_quads(_manifest_triples(entry), MANIFEST_GRAPH))
+    write_articles(target, [(article_id, nquads, entry)])
 
 
 def replace_article(dataset: Dataset, article: Article, evidence: list[Evidence], extractor: str, version: str,
