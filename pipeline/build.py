@@ -66,6 +66,7 @@ from .store import (
 )
 
 CHUNK_ARTICLES = 8
+MIN_CHUNKS_PER_WORKER = 1
 CONFLICT_QUERIES = {"polarity": "conflicts-polarity", "opposing": "conflicts-opposing", "value": "conflicts-value"}
 ClaimKey = tuple[str, str]  # (claim IRI, "positive" | "negative")
 
@@ -207,6 +208,8 @@ def extract_in_workers(articles: Sequence[Article], model: str | None, jobs: int
     from .nlp import ModelNotFound
 
     chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    if len(chunks) < jobs * MIN_CHUNKS_PER_WORKER:
+        jobs = 1  # each worker pays a model load of its own: not worth it when some would sit idle
     results: dict[str, Extracted] = {}
     try:
         if jobs == 1:  # in this process, with the model it may already have loaded
