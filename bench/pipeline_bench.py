@@ -29,7 +29,7 @@ from pipeline.ingest import read_articles
 from pipeline.nlp import load_model, model_name, parse
 from pipeline.normalise import normalise
 from pipeline.ontology import load_lexicon
-from pipeline.store import open_store, read_manifest, replace_article, write_groups, write_ontology
+from pipeline.store import ManifestEntry, article_nquads, open_store, read_manifest, write_articles, write_groups, write_ontology
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,10 @@ def stage_times(folder: Path, store_path: Path) -> dict[str, Timing]:
     evidence = {article_id: normalise(found, lexicon) for article_id, found in mentions.items()}
     times["normalise"] = watch.lap()
 
-    for article in articles:
-        replace_article(dataset, article, evidence[article.id], EXTRACTOR_NAME, EXTRACTOR_VERSION, lexicon.digest)
+    write_articles(dataset, [
+        (article.id, article_nquads(article, evidence[article.id], EXTRACTOR_NAME, EXTRACTOR_VERSION),
+         ManifestEntry(article.id, article.sha256, EXTRACTOR_VERSION, lexicon.digest, article.path))
+        for article in articles])
     times["store write"] = watch.lap()
 
     groups = independence_groups({article.id: article.text for article in articles})

@@ -364,18 +364,6 @@ def write_articles(target: Dataset | ox.Store, articles: Sequence[tuple[str, byt
     store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
 
 
-def write_article(target: Dataset | ox.Store, article_id: str, nquads: bytes, entry: ManifestEntry) -> None:
-    """Replace one article's named graph and manifest entry."""
-    write_articles(target, [(article_id, nquads, entry)])
-
-
-def replace_article(dataset: Dataset, article: Article, evidence: list[Evidence], extractor: str, version: str,
-                    ontology_digest: str) -> None:
-    """Replace one article's named graph and manifest entry with freshly extracted content."""
-    entry = ManifestEntry(article.id, article.sha256, version, ontology_digest, article.path)
-    write_article(dataset, article.id, article_nquads(article, evidence, extractor, version), entry)
-
-
 def relocate_article(target: Dataset | ox.Store, entry: ManifestEntry) -> None:
     """Record an unchanged article's new file and path (its graph's ``cg:path`` and its manifest entry)."""
     store = _oxigraph(target)
