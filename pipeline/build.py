@@ -55,7 +55,7 @@ from typing import Callable, Iterable, Sequence
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from .independence import Fingerprint, fingerprint, groups_from_pairs, near_copy_pairs, pack, unpack
+from .independence import Fingerprint, fingerprint, groups_from_pairs, near_copy_pairs, pack, packed_signature
 from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
 from .ontology import CG, load_lexicon
 from .reason import query_text
@@ -410,8 +410,7 @@ def _regroup(store: ox.Store, scan: _Scan, report: BuildReport, extracted: dict[
         if article_id in extracted:
             prints[article_id] = extracted[article_id].fingerprint
         elif entry.shingles and entry.signature:
-            signature = b"".join(value.to_bytes(4, "little") for value in unpack(entry.signature))
-            prints[article_id] = Fingerprint(frozenset(unpack(entry.shingles)), signature)
+            prints[article_id] = Fingerprint(packed_signature(entry.signature), packed_shingles=entry.shingles)
     touched = set(extracted) | set(report.removed)
     pairs = {(a, b) for a, b in read_near_copy_pairs(store) if not ({a, b} & touched)}
     pairs |= near_copy_pairs(prints, among=set(extracted))

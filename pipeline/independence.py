@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Collection, Iterable, Mapping
 
 import numpy as np
@@ -43,12 +45,21 @@ _HASH_A = np.random.default_rng(20240611).integers(1, 2**31, BANDS * ROWS, dtype
 _HASH_B = np.random.default_rng(20240612).integers(0, 2**31, BANDS * ROWS, dtype=np.uint64)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Fingerprint:
-    """An article's shingle set and its MinHash signature."""
+    """An article's MinHash signature and its shingle set.
 
-    shingles: frozenset[int]
+    A fingerprint read back from the manifest keeps its shingles packed until a candidate pair needs them:
+    regrouping after one new article then unpacks a handful of sets, not thousands.
+    """
+
     signature: bytes  # BANDS * ROWS min-hashes, 32-bit little-endian
+    known_shingles: frozenset[int] | None = None
+    packed_shingles: str = ""
+
+    @cached_property
+    def shingles(self) -> frozenset[int]:
+        return self.known_shingles if self.known_shingles is not None else frozenset(unpack(self.packed_shingles))
 
     def bands(self) -> Iterable[tuple[int, bytes]]:
         width = 4 * ROWS
@@ -68,10 +79,10 @@ def fingerprint(text: str) -> Fingerprint:
     """The shingles of ``text`` and their min-hashes (an empty text has an empty signature)."""
     items = shingles(text)
     if not items:
-        return Fingerprint(items, b"")
+        return Fingerprint(b"", known_shingles=items)
     values = np.fromiter(items, dtype=np.uint64, count=len(items))
     hashes = (values[:, None] * _HASH_A[None, :] + _HASH_B[None, :]) % _PRIME
-    return Fingerprint(items, hashes.min(axis=0).astype("<u4").tobytes())
+    return Fingerprint(hashes.min(axis=0).astype("<u4").tobytes(), known_shingles=items)
 
 
 def pack(items: Iterable[int]) -> str:
@@ -88,6 +99,19 @@ def unpack(text: str) -> tuple[int, ...]:
     values = array("I")
     values.frombytes(base64.b64decode(text))
     return tuple(values)
+
+
+def packed_signature(text: str) -> bytes:
+    """A signature :func:`pack` wrote, back as little-endian bytes (what :class:`Fingerprint` holds).
+
+    >>> packed_signature(pack([1, 2])) == (1).to_bytes(4, "little") + (2).to_bytes(4, "little")
+    True
+    """
+    values = array("I")
+    values.frombytes(base64.b64decode(text))
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tobytes()
 
 
 def independence_groups(texts: Mapping[str, str], threshold: float = NEAR_COPY_THRESHOLD) -> dict[str, str]:

@@ -402,15 +402,19 @@ def _manifest_triples(entry: ManifestEntry) -> Iterator[tuple]:
 
 
 def read_manifest(target: Dataset | ox.Store) -> dict[str, ManifestEntry]:
-    """What the store was built from: article id → manifest entry."""
-    optional = " ".join(f"OPTIONAL {{ ?source <{predicate}> ?{name} }}" for name, predicate in _MANIFEST_FIELDS)
-    sparql = (f"SELECT * WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ ?source <{DCTERMS.identifier}> ?article_id . "
-              f"{optional} }} }}")
-    entries = {}
-    for row in _oxigraph(target).query(sparql):
-        fields = {name: row[name].value if row[name] is not None else "" for name, _ in _MANIFEST_FIELDS}
-        entries[row["article_id"].value] = ManifestEntry(row["article_id"].value, **fields)
-    return entries
+    """What the store was built from: article id → manifest entry (read quad by quad: cheaper than SPARQL)."""
+    names = {str(predicate): name for name, predicate in _MANIFEST_FIELDS}
+    identifier = str(DCTERMS.identifier)
+    fields: dict[str, dict[str, str]] = {}
+    for quad in _oxigraph(target).quads_for_pattern(None, None, None, ox.NamedNode(MANIFEST_GRAPH)):
+        predicate = quad.predicate.value
+        if predicate == identifier:
+            fields.setdefault(quad.subject.value, {})["article_id"] = quad.object.value
+        elif predicate in names:
+            fields.setdefault(quad.subject.value, {})[names[predicate]] = quad.object.value
+    return {found["article_id"]: ManifestEntry(**{"sha256": "", "extractor_version": "", "ontology_digest": "", "path": "",
+                                                  **found})
+            for found in fields.values() if "article_id" in found}
 
 
 def stored_ontology_digest(target: Dataset | ox.Store) -> str:
