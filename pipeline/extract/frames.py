@@ -43,7 +43,6 @@ class FrameFinder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.light_verbs = lexicon.cue("lightVerb")
-        self.support_verbs = lexicon.cue("supportVerb")
         self.property_nouns = lexicon.cue("propertyNoun")
         self.light_objects = lexicon.cue("lightObject")
 
