@@ -235,3 +235,15 @@ def test_objects_are_not_clauses(extract):
 def test_verb_misread_as_plural_noun(claims):
     """The small model tags "disrupts" in "Caffeine disrupts sleep." as a plural noun; the frame still holds."""
     assert ("caffeine", "disrupts", "sleep", "positive") in claims("Caffeine disrupts sleep.")
+
+
+def test_apposition_the_parser_hangs_on_the_verb(claims):
+    """"…contains curcumin, a compound that eases inflammation": the relative clause is about curcumin."""
+    found = claims("Turmeric, a spice used in curries, contains curcumin, a compound that eases inflammation throughout the body.")
+    assert ("turmeric", "hasConstituent", "curcumin", "positive") in found
+    assert ("curcumin", "treats", "inflammation", "positive") in found
+
+
+def test_the_herb_after_an_unknown_name(claims):
+    found = claims("Passionflower may help ease mild anxiety. The herb interacts with sedatives.")
+    assert ("passionflower", "interactsWith", "sedatives", "positive") in found

@@ -76,11 +76,18 @@ class Discourse:
         return None
 
     def by_class(self, classes: frozenset[URIRef]) -> Phrase | None:
-        """The most recent entity of one of ``classes`` ("the herb" → kratom), if exactly one kind is recent.
+        """The entity a definite class noun refers back to ("the herb" → kratom).
+
+        The previous sentence's subject when it can be of the class (an unknown name, or a lexicon
+        entity of the class); else the most recent lexicon entity of the class, if exactly one kind is recent.
 
         When no lexicon entity of the class was mentioned, an unknown topic can still be meant ("Kava … the
         herb"): the article's recurring named subject is taken when it is the only one recently.
         """
+        if self.subjects and self.sentence - self.subjects[-1].sentence <= 1 and not self.subjects[-1].plural:
+            last = self.subjects[-1].phrase  # "St. John's wort may help… The herb interacts with…"
+            if last.entity is None or any(self.lexicon.is_a(last.entity, cls) for cls in classes):
+                return last
         candidates: list[Phrase] = []
         for _, phrase in reversed(self.mentions):
             if phrase.entity is not None and any(self.lexicon.is_a(phrase.entity, cls) for cls in classes):

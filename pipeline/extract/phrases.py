@@ -238,7 +238,7 @@ class PhraseResolver:
                 members.extend(self.resolve(child))
             elif child.dep_ == "prep" and (child.lower_ in examples or is_such_as(child)):
                 members.extend(self._objects_of(child, depth))
-        if token.dep_ in ("appos", "attr") and not members:
+        if token.dep_ in ("appos", "attr", "npadvmod") and not members:
             described = predicated_of(token)  # "curcumin, a compound in turmeric", "X is a compound that…"
             if described is not None and described.i != token.i:
                 members.extend(self._resolve_one(described, depth + 1))

@@ -64,6 +64,12 @@ def predicated_of(noun: Token, depth: int = 0, light_objects: frozenset[str] = f
     head = noun.head
     if dep == "appos":
         return head
+    if dep == "npadvmod" and noun.pos_ in NOMINAL:
+        # "…contains curcumin, a compound that…": the parser hangs the apposition on the verb
+        start = noun.left_edge.i
+        doc = noun.doc
+        if start >= 2 and doc[start - 1].text == "," and doc[start - 2].pos_ in NOMINAL:
+            return doc[start - 2]
     if dep == "conj" and head.pos_ in NOMINAL:
         return predicated_of(head, depth + 1, light_objects)
     if dep in OBJECT_DEPS and head.pos_ in ("VERB", "AUX"):
