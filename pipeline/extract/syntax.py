@@ -12,6 +12,7 @@ NOMINAL = frozenset({"NOUN", "PROPN"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
 CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl"})
+PARTITIVES = frozenset({"one", "some", "many", "all", "each", "any", "most", "several"})
 
 
 def _subject_child(verb: Token) -> Token | None:
@@ -85,6 +86,8 @@ def predicated_of(noun: Token, depth: int = 0, light_objects: frozenset[str] = f
                 if governor.lemma_.lower() in light_objects and governor.head.pos_ in ("VERB", "AUX"):
                     return clause_subject(governor.head)
                 return predicated_of(governor, depth + 1, light_objects)
+        if preposition == "of" and governor.lemma_.lower() in PARTITIVES:
+            return predicated_of(governor, depth + 1, light_objects)  # "X is one of the causes of Y"
         if preposition in ("without", "with") and governor.pos_ in ("VERB", "AUX"):
             return clause_subject(governor)
         if preposition in ("without", "with") and governor.pos_ in NOMINAL:
