@@ -79,7 +79,8 @@ class Discourse:
         """The entity a definite class noun refers back to ("the herb" → kratom).
 
         The previous sentence's subject when it can be of the class (an unknown name, or a lexicon
-        entity of the class); else the most recent lexicon entity of the class, if exactly one kind is recent.
+        entity of the class); else the most recent lexicon entity of the class, if exactly one kind is
+        recent; else a recent unknown named subject, if only one is recent; else the article's topic.
 
         When no lexicon entity of the class was mentioned, an unknown topic can still be meant ("Kava … the
         herb"): the article's recurring named subject is taken when it is the only one recently.
@@ -95,6 +96,10 @@ class Discourse:
         if candidates:
             recent = {p.entity for p in candidates[:3]}
             return candidates[0] if len(recent) == 1 else None
+        unknown = [s.phrase for s in reversed(self.subjects) if s.phrase.entity is None and not s.plural
+                   and self.sentence - s.sentence <= MEMORY_SENTENCES * 2]
+        if unknown and len({p.lemma_key for p in unknown[:3]}) == 1:
+            return unknown[0]
         return self.topic()
 
     def topic(self) -> Phrase | None:
