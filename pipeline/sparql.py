@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Mapping
 
 from rdflib import XSD, Dataset, Literal, URIRef
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -209,6 +208,8 @@ def run_named(dataset: Dataset, query: NamedQuery, values: Mapping[str, str] | N
 
 
 def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate  # 0.1 s to import: only when a query is run
+
     try:
         parseUpdate(text)
     except Exception:  # pyparsing raises several exception types; anything unparsable is not an update
