@@ -62,21 +62,22 @@ class FrameFinder:
     # --- a verb the tagger read as a plural noun ---------------------------------
     def _misread_verb(self, token: Token) -> Iterator[Frame]:
         """"Caffeine disrupts sleep" tagged caffeine/NN disrupts/NNS sleep/VBP: a known verb trigger in the
-        third person, glued to a subject noun before it and to its object after it, is read as the verb it is."""
-        if token.tag_ != "NNS" or token.head.i <= token.i or token.head.pos_ != "VERB":
+        third person, right after a noun (its subject) and before a noun phrase (its object), is read as the
+        verb it is, whatever tree the parser built around it."""
+        if token.tag_ != "NNS" or token.i == token.sent.start or token.i + 1 >= token.sent.end:
             return
         base = next((form for form in (token.lower_[:-1], token.lower_[:-2]) if form in self.lexicon.verb_triggers), None)
         if base is None or token.lemma_.lower() != base:
             return
-        subjects = [c for c in token.lefts if c.dep_ in ("compound", "amod", "nmod") and c.i == token.i - 1]
-        if not subjects:
+        doc = token.doc
+        subject, following = doc[token.i - 1], doc[token.i + 1]
+        if subject.pos_ not in NOMINAL | {"ADJ"} or following.pos_ in ("ADP", "PUNCT", "CCONJ", "VERB", "AUX") and following.tag_ != "VBP":
             return
-        misread_object = token.head
-        end = max(t.i for t in misread_object.subtree if t.dep_ != "punct" and not (t.dep_ == "prep" and t.i > misread_object.i))
-        stop = next((t.i for t in misread_object.doc[token.i + 1 : end + 1] if t.dep_ == "prep"), end + 1)
-        span = token.doc[token.i + 1 : stop]
+        stop = next((t.i for t in doc[token.i + 1 : token.sent.end] if t.pos_ in ("ADP", "PUNCT", "CCONJ", "SCONJ")
+                     or t.tag_ in ("WDT", "VBZ", "VBD", "MD")), token.sent.end)
+        span = doc[token.i + 1 : stop]
         if len(span):
-            yield Frame(subjects[0], self.lexicon.verb_triggers[base], span.root, token, object_span=span)
+            yield Frame(subject, self.lexicon.verb_triggers[base], span.root, token, object_span=span)
 
     # --- verbal ------------------------------------------------------------------
     def _verbal(self, verb: Token) -> Iterator[Frame]:
@@ -204,7 +205,8 @@ class FrameFinder:
                 if child.dep_ == "pobj":
                     objects.append(child)
                 elif child.dep_ == "pcomp":
-                    objects.extend(c for c in child.children if c.dep_ in ("dobj", "obj"))
+                    inner = [c for c in child.children if c.dep_ in ("dobj", "obj")]
+                    objects.extend(inner or ([child] if child.tag_ == "VBG" else []))  # "relief from bloating"
             return objects
         members = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ in NOMINAL | {"VERB"}]
         members = [m for m in members if f"{m.lower_} {noun.lemma_.lower()}" not in self.lexicon.noun_triggers]

@@ -122,7 +122,10 @@ class PhraseResolver:
             return [antecedent] if antecedent else []
         if token.pos_ == "VERB" and token.dep_ in ("csubj", "nsubj", "nsubjpass", "pobj", "pcomp"):
             objects = [c for c in token.children if c.dep_ in ("dobj", "obj")]
-            return self.resolve(objects[0]) if objects else []
+            if objects:
+                return self.resolve(objects[0])  # "taking melatonin improves…" is about melatonin
+            if token.tag_ != "VBG":
+                return []
         if token.pos_ == "PRON" or lower in DEMONSTRATIVES or token.pos_ in {"DET", "NUM"}:
             return []
         if self._is_constituent(token):
@@ -273,8 +276,8 @@ class PhraseResolver:
                 if entity is not None:
                     return Phrase(text=candidate, key=label_key(candidate), lemma_key=label_key(candidate), entity=entity)
         entity = self._lookup(text, lemma_text)
-        if entity is None and token.pos_ not in NOMINAL:
-            return None
+        if entity is None and token.pos_ not in NOMINAL and token.tag_ != "VBG":
+            return None  # an adjective names a thing only when the lexicon knows it; a gerund ("bloating") may
         if len(words) > MAX_PHRASE_WORDS or not label_key(text):
             return None
         if entity is not None:
