@@ -143,8 +143,8 @@ class PhraseResolver:
             if self._lookup(token.text, token.lemma_) is None:
                 return []
         phrase = self._phrase(token)
-        if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun")):
-            return []
+        if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun") and " " not in phrase.key):
+            return []  # "system" alone names nothing; "immune system" does
         return [phrase]
 
     def _named_before(self, pronoun: Token) -> Phrase | None:
