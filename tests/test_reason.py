@@ -153,9 +153,12 @@ def test_seed_corpus_meets_the_extraction_and_conflict_bars(tmp_path):
 
 
 @needs_shared()
-def test_held_out_corpus_generalises(tmp_path):
-    scores = _numbers(_score(tmp_path, EVAL_CORPUS, ["--gold", str(EVAL_CORPUS / "gold.json")]))
-    assert scores["recall"] >= 0.6
+@pytest.mark.parametrize("folder, floor", [("eval", 0.6), ("eval2", 0.6), ("eval3", 0.4)])
+def test_held_out_corpora_generalise(tmp_path, folder, floor):
+    """Corpora written for this project on other topics; floors sit below today's scores (0.86, 0.78, 0.47)."""
+    corpus = EVAL_CORPUS.parent / folder
+    scores = _numbers(_score(tmp_path, corpus, ["--gold", str(corpus / "gold.json")]))
+    assert scores["recall"] >= floor
     assert scores["junk"] <= 0.05
 
 
