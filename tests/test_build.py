@@ -37,7 +37,7 @@ def quads(store: Path) -> set[str]:
 def graph_names(store: Path) -> set[str]:
     dataset = open_store(store)
     try:
-        return {str(g.identifier) for g in dataset.contexts()}
+        return {str(g.identifier) for g in dataset.graphs()}
     finally:
         dataset.close()
 
