@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Iterator, NoReturn
 
 import typer
 from rdflib import Dataset
@@ -31,12 +32,17 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_dataset(store: Path) -> Dataset:
-    """Open an existing store or fail with a one-line message."""
+@contextmanager
+def opened_store(store: Path) -> Iterator[Dataset]:
+    """An existing store, open for the ``with`` block and closed after it; a missing store fails in one line."""
     try:
-        return open_store(store)
+        dataset = open_store(store)
     except StoreNotFound as error:
         fail(str(error))
+    try:
+        yield dataset
+    finally:
+        dataset.close()
 
 
 @app.callback()

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, FormatOption, StoreOption, app, open_dataset
+from .app import DEFAULT_STORE, FormatOption, StoreOption, app, opened_store
 
 from ..output import Format, claim_row, emit, print_conflicts
 from ..reason import about, agreements, all_claims, conflicts
@@ -21,11 +21,8 @@ def claims(
     about_entity: Annotated[Optional[str], typer.Option("--about", help="Only claims whose subject or object is this entity.")] = None,
 ) -> None:
     """List every claim with its polarity, modality and sources."""
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         found = list(all_claims(dataset).values())
-    finally:
-        dataset.close()
     if about_entity:
         found = about(found, about_entity)
     emit(found, (claim_row(c) for c in found), fmt, "Claims")
@@ -38,11 +35,8 @@ def agreements_command(
     min_sources: Annotated[int, typer.Option(min=2, help="Minimum number of independent sources.")] = 2,
 ) -> None:
     """Claims that two or more independent sources make with the same polarity."""
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         found = agreements(dataset, min_sources=min_sources)
-    finally:
-        dataset.close()
     rows = ({**claim_row(c), "independent": c["independent_sources"], "support": c["support"]} for c in found)
     emit(found, rows, fmt, "Agreements")
 
@@ -58,11 +52,8 @@ def conflicts_command(
     Each conflict lists its sides with their claims, sources and whether the evidence is asserted or
     hedged; a source found on two sides is listed as contradicting itself.
     """
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         found = conflicts(dataset, about_entity=about_entity)
-    finally:
-        dataset.close()
     if fmt is Format.table:
         print_conflicts(found)
         return
@@ -89,12 +80,9 @@ def report(
     min_sources: Annotated[int, typer.Option(min=2, help="Minimum independent sources for an agreement.")] = 2,
 ) -> None:
     """Write a Markdown and an HTML report: each conflict's sides next to each other, then the agreements."""
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         found = all_claims(dataset)
         conflicting = conflicts(dataset, claims=found)
         agreed = agreements(dataset, min_sources=min_sources, claims=found, found_conflicts=conflicting)
-    finally:
-        dataset.close()
     markdown, page = write_report(conflicting, agreed, output)
     typer.echo(f"wrote {markdown} and {page}")

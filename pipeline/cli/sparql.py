@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rdflib import Graph
 
-from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, open_dataset
+from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_store
 
 from ..output import Format, emit, print_table, render_json
 from ..reason import QueryError, stats
@@ -51,15 +51,13 @@ def query(
         values = parse_assignments(param or [])
     except QueryError as error:
         fail(str(error))
-    dataset = open_dataset(store)
-    try:
-        result = run_named(dataset, chosen, values)
-        columns, rows = result_columns(result)
-        sparql_json = render_sparql_json(result) if fmt is ResultFormat.sparql_json else ""
-    except QueryError as error:
-        fail(str(error))
-    finally:
-        dataset.close()
+    with opened_store(store) as dataset:
+        try:
+            result = run_named(dataset, chosen, values)
+            columns, rows = result_columns(result)
+            sparql_json = render_sparql_json(result) if fmt is ResultFormat.sparql_json else ""
+        except QueryError as error:
+            fail(str(error))
     if fmt is ResultFormat.sparql_json:
         sys.stdout.write(sparql_json + "\n")
     elif fmt in (ResultFormat.csv, ResultFormat.tsv):
@@ -72,11 +70,8 @@ def query(
 
 def stats_command(store: StoreOption = DEFAULT_STORE, fmt: FormatOption = Format.table) -> None:
     """Counts of sources, claims, evidence, entities and triples."""
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         counts = stats(dataset)
-    finally:
-        dataset.close()
     emit(counts, [counts], fmt, "Store")
 
 
@@ -93,11 +88,8 @@ def export(
     """Export the whole store as RDF (loads back into any RDF tool with the same answers)."""
     if fmt not in EXPORT_FORMATS:
         fail(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         memory = export_dataset(dataset)
-    finally:
-        dataset.close()
     if fmt == "turtle":
         merged = Graph(namespace_manager=memory.namespace_manager)
         merged += (quad[:3] for quad in memory.quads((None, None, None, None)))
@@ -138,11 +130,8 @@ def validate(store: StoreOption = DEFAULT_STORE) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl; exit 1 when anything violates them."""
     from ..validate import validate_store  # pyshacl takes half a second to import; only this command needs it
 
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         violations = validate_store(dataset)
-    finally:
-        dataset.close()
     if not violations:
         typer.echo(f"{store} conforms to the claim model's shapes")
         return

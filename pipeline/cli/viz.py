@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, StoreOption, app, fail, open_dataset
+from .app import DEFAULT_STORE, StoreOption, app, fail, opened_store
 
 
 @app.command()
@@ -37,11 +37,8 @@ def viz(
         fail("--depth needs --about ENTITY")
     if output.exists() and output.is_dir():
         fail(f"--output {output} is a folder; give a file name such as {output / 'claims.html'}")
-    dataset = open_dataset(store)
-    try:
+    with opened_store(store) as dataset:
         graph = store_graph(dataset)
-    finally:
-        dataset.close()
     view = View(about=about, depth=depth, conflicts_only=conflicts_only, source=source, min_sources=min_sources)
     try:
         selected = select(graph, view)
