@@ -247,3 +247,9 @@ def test_apposition_the_parser_hangs_on_the_verb(claims):
 def test_the_herb_after_an_unknown_name(claims):
     found = claims("Passionflower may help ease mild anxiety. The herb interacts with sedatives.")
     assert ("passionflower", "interactsWith", "sedatives", "positive") in found
+
+
+def test_dose_named_by_the_dose_word(extract):
+    values = _values(extract, "The typical daily dose of ginkgo is 120 to 240 mg.")
+    assert values and values[0][0] == "ginkgo" and (values[0][1].low, values[0][1].high) == (120, 240)
+    assert not _values(extract, "Adults take 500 mg.")  # who takes it is not what is taken

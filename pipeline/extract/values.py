@@ -172,13 +172,32 @@ def _defined_by(verb: Token) -> Token | None:
 
 
 def _dose(token: Token, value: Value, lexicon: Lexicon) -> ValueFrame | None:
-    """"1-3 grams of dried kratom powder": the substance is the of-phrase of the unit."""
+    """"1-3 grams of dried kratom powder": the substance is the of-phrase of the unit, or of the dose word."""
     predicate = _predicate_for("dose", lexicon)
     if predicate is None:
         return None
+    measured = _of_object(token)
+    if measured is not None:
+        return ValueFrame(measured, predicate, value, token)
+    for trigger in _dose_triggers(token, lexicon, predicate):
+        measured = _of_object(trigger)  # "a daily dose of ginkgo is 120 to 240 mg"
+        if measured is not None:
+            return ValueFrame(measured, predicate, value, token)
+    return None
+
+
+def _of_object(token: Token) -> Token | None:
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    return ValueFrame(pobj, predicate, value, token)
+                    return pobj
     return None
+
+
+def _dose_triggers(token: Token, lexicon: Lexicon, predicate: URIRef) -> list[Token]:
+    """Dose words governing the amount ("take 3 mg", "at a dose of 3 mg") or naming it ("the dose is 3 mg")."""
+    near = [*token.ancestors][:4]
+    if token.dep_ in ("attr", "acomp") and token.head.lemma_ == "be":
+        near += [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return [t for t in near if lexicon.value_triggers.get(t.lemma_.lower()) == predicate]
