@@ -253,3 +253,9 @@ def test_dose_named_by_the_dose_word(extract):
     values = _values(extract, "The typical daily dose of ginkgo is 120 to 240 mg.")
     assert values and values[0][0] == "ginkgo" and (values[0][1].low, values[0][1].high) == (120, 240)
     assert not _values(extract, "Adults take 500 mg.")  # who takes it is not what is taken
+
+
+def test_effect_adjective_on_a_nominal_object(claims):
+    found = claims("In the evening, caffeine is one of the most common causes of poor sleep.")
+    assert ("caffeine", "disrupts", "sleep", "positive") in found
+    assert ("caffeine", "improves", "sleep", "positive") not in found

@@ -196,7 +196,9 @@ class FrameFinder:
                     continue
                 predicate = composed
             for obj in objects:
-                yield Frame(subject, predicate, obj, noun, extra=(governing,) if governing is not None else ())
+                fitted = self._compose(predicate, obj)  # "a cause of poor sleep" disrupts sleep
+                if fitted is not None:
+                    yield Frame(subject, fitted, obj, noun, extra=(governing,) if governing is not None else ())
 
     def _noun_objects(self, noun: Token, preposition: Token | None) -> list[Token]:
         if preposition is not None:
