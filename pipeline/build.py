@@ -55,7 +55,7 @@ from typing import Callable, Iterable, Sequence
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from .independence import Fingerprint, fingerprint, groups_from_pairs, near_copy_pairs, pack, packed_signature
+from .independence import Fingerprint, fingerprint, groups_from_pairs, near_copy_pairs, pack, pack_signature, packed_signature
 from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
 from .ontology import CG, load_lexicon
 from .reason import query_text
@@ -373,7 +373,7 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
             item = extracted[article.id]
             entry = scan.present[article.id]
             entry = ManifestEntry(**{**asdict(entry), "shingles": pack(sorted(item.fingerprint.shingles)),
-                                     "signature": pack(unpack_signature(item.fingerprint.signature))})
+                                     "signature": pack_signature(item.fingerprint.signature)})
             written.append((article.id, item.nquads, entry))
             report.claims_written += item.evidence
         if written:
@@ -396,11 +396,6 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
     except BaseException:
         discard_generation(generation)
         raise
-
-
-def unpack_signature(signature: bytes) -> list[int]:
-    """A signature's min-hashes as integers (the manifest stores them with :func:`pack`)."""
-    return [int.from_bytes(signature[i : i + 4], "little") for i in range(0, len(signature), 4)]
 
 
 def _regroup(store: ox.Store, scan: _Scan, report: BuildReport, extracted: dict[str, Extracted]) -> None:

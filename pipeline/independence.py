@@ -101,11 +101,23 @@ def unpack(text: str) -> tuple[int, ...]:
     return tuple(values)
 
 
+def pack_signature(signature: bytes) -> str:
+    """A signature's little-endian bytes in :func:`pack`'s text form (the inverse of :func:`packed_signature`)."""
+    values = array("I")
+    values.frombytes(signature)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return pack(values)
+
+
 def packed_signature(text: str) -> bytes:
     """A signature :func:`pack` wrote, back as little-endian bytes (what :class:`Fingerprint` holds).
 
     >>> packed_signature(pack([1, 2])) == (1).to_bytes(4, "little") + (2).to_bytes(4, "little")
     True
+    >>> packed_signature(pack_signature(b"abcdefgh"))
+    b'abcdefgh'
+    
     """
     values = array("I")
     values.frombytes(base64.b64decode(text))

@@ -23,11 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from .store import STORE_MARKER, StoreNotFound
+from .store import DATABASE_LINK, STORE_MARKER, StoreNotFound
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
-DATABASE_FOLDER = "oxigraph"  # where pipeline.store.open_store keeps the Oxigraph database
 
 
 class ServeError(Exception):
@@ -49,7 +48,7 @@ def database_path(store: Path) -> Path:
     """The Oxigraph database folder inside a claimgraph store, which must exist."""
     if not (Path(store) / STORE_MARKER).is_file():
         raise StoreNotFound(f"no claimgraph store at {store} (run `claimgraph build` first, or pass --store)")
-    return Path(store) / DATABASE_FOLDER
+    return Path(store) / DATABASE_LINK
 
 
 def lock_holder(store: Path) -> int | None:
@@ -86,7 +85,7 @@ def server_command(store: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
     ['serve-read-only', '--location', 'graphs/store/oxigraph', '--bind', '[::1]:8000', '--union-default-graph']
     """
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    location = str(Path(store) / DATABASE_FOLDER)
+    location = str(Path(store) / DATABASE_LINK)
     return [oxigraph_executable(), "serve-read-only", "--location", location, "--bind", address, "--union-default-graph"]
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 
 from .ontology import CG, ENT, Lexicon
 
@@ -61,7 +61,6 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 MANIFEST_GRAPH = GRAPH["manifest"]
 GROUPS_GRAPH = GRAPH["groups"]
 CLAIMS_GRAPH = GRAPH["claims"]
-SPECIAL_GRAPHS = frozenset({ONTOLOGY_GRAPH, MANIFEST_GRAPH, GROUPS_GRAPH, CLAIMS_GRAPH})
 PREFIXES = {"cg": CG, "ent": ENT, "src": SOURCE, "claim": CLAIM, "ev": EVIDENCE, "graph": GRAPH,
             "prov": PROV, "dcterms": DCTERMS, "skos": SKOS, "rdfs": RDFS, "rdf": RDF, "xsd": XSD}
 STORE_MARKER = "claimgraph-store"
@@ -450,17 +449,3 @@ def read_near_copy_pairs(target: Dataset | ox.Store) -> set[tuple[str, str]]:
     sparql = (f"SELECT ?a ?b WHERE {{ GRAPH <{GROUPS_GRAPH}> {{ ?x <{CG.nearCopyOf}> ?y }} "
               f"GRAPH <{MANIFEST_GRAPH}> {{ ?x <{DCTERMS.identifier}> ?a . ?y <{DCTERMS.identifier}> ?b }} }}")
     return {(row["a"].value, row["b"].value) for row in _oxigraph(target).query(sparql)}
-
-
-def triple_count(dataset: Dataset) -> int:
-    return len(dataset)
-
-
-def copy_graph(dataset: Dataset) -> Graph:
-    """All quads as a plain rdflib Dataset in memory (for export)."""
-    memory = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        memory.bind(prefix, namespace)
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        memory.add((s, p, o, g))
-    return memory
