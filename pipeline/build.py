@@ -31,22 +31,21 @@ subjects, so both are computed from those alone: the conflict queries of
 before and after the change. The report is kept with the generation it made,
 for ``claimgraph diff``.
 
-**Speed.** Extraction runs in ``jobs`` worker processes, each parsing and
-extracting whole articles (a pure function of text, model and ontology), so
-``jobs=1`` (in this process) and ``jobs=4`` write identical graphs. spaCy is
-imported only when there is something to extract: a build that finds nothing
-new never loads it.
+**Speed.** Extraction runs in ``jobs`` worker processes (:mod:`pipeline.workers`),
+each parsing and extracting whole articles (a pure function of text, model and
+ontology), so ``jobs=1`` and ``jobs=4`` write identical graphs. The workers start
+the model while this process reads the manifest and scans the inputs; a build
+that finds nothing to extract stops them. When this process has loaded the
+model already (``claimgraph watch``, benchmarks, tests) and ``jobs`` is 1, it
+extracts here instead.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import importlib.util
-import multiprocessing
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,18 +54,17 @@ from typing import Callable, Iterable, Sequence
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from .independence import Fingerprint, fingerprint, groups_from_pairs, near_copy_pairs, pack, pack_signature, packed_signature
+from .independence import Fingerprint, groups_from_pairs, near_copy_pairs, pack, pack_signature, packed_signature
 from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
 from .ontology import CG, load_lexicon
 from .reason import query_text
+from .workers import Extracted, ExtractionWorkers, WorkerFailed, chunks_of, extract_chunk, extractor_identity
 from .store import (
     CLAIMS_GRAPH, DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
     commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
     remove_article, stored_ontology_digest, write_articles, write_groups, write_ontology, drop_orphan_claims,
 )
 
-CHUNK_ARTICLES = 8
-MIN_CHUNKS_PER_WORKER = 1
 CONFLICT_QUERIES = {"polarity": "conflicts-polarity", "opposing": "conflicts-opposing", "value": "conflicts-value"}
 ClaimKey = tuple[str, str]  # (claim IRI, "positive" | "negative")
 
@@ -115,120 +113,6 @@ class BuildReport:
         report = cls(**known)
         report.problems = [Problem(*text.split(": ", 1)) if ": " in text else Problem(text, "") for text in report.problems]
         return report
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """One article's extraction, as a worker hands it back."""
-
-    article_id: str
-    nquads: bytes
-    evidence: int
-    claims: tuple[tuple[str, str, str], ...]  # (claim IRI, polarity, subject IRI)
-    fingerprint: Fingerprint
-
-
-def extractor_identity() -> tuple[str, str]:
-    """``(EXTRACTOR_NAME, EXTRACTOR_VERSION)`` of :mod:`pipeline.extract`, read from its source.
-
-    Reading the two constants instead of importing the package keeps spaCy out of
-    a build that has nothing to extract (importing spaCy alone takes a second).
-
-    >>> from pipeline.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
-    >>> extractor_identity() == (EXTRACTOR_NAME, EXTRACTOR_VERSION)
-    True
-    """
-    spec = importlib.util.find_spec(f"{__package__}.extract")
-    wanted = {"EXTRACTOR_NAME": "", "EXTRACTOR_VERSION": ""}
-    if spec and spec.origin:
-        for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body:
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and node.targets[0].id in wanted and isinstance(node.value, ast.Constant)):
-                wanted[node.targets[0].id] = str(node.value.value)
-    if not all(wanted.values()):  # not plain constants any more: ask the module itself
-        from .extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
-
-        return EXTRACTOR_NAME, EXTRACTOR_VERSION
-    return wanted["EXTRACTOR_NAME"], wanted["EXTRACTOR_VERSION"]
-
-
-def extract_articles(articles: Sequence[Article], model: str | None = None) -> dict[str, list]:
-    """Parse and extract a batch of articles: article id → evidence. Pure: no store involved."""
-    from .extract import extract_claims
-    from .extract.statements import statement_blocks
-    from .nlp import load_model, model_name, parse
-    from .normalise import normalise
-
-    nlp = load_model(model_name(model))
-    lexicon = load_lexicon()
-    blocks = [(article.id, block) for article in articles for block in statement_blocks(article.text)]
-    docs = parse((block.text for _, block in blocks), nlp)
-    by_article: dict[str, list] = {article.id: [] for article in articles}
-    for (article_id, block), doc in zip(blocks, docs):
-        by_article[article_id].append((block, doc))
-    return {article_id: normalise(extract_claims(parsed, lexicon), lexicon) for article_id, parsed in by_article.items()}
-
-
-def extract_chunk(articles: Sequence[Article], model: str | None = None) -> list[Extracted]:
-    """What a worker does with a chunk of articles: extract, and render each article's graph as N-Quads."""
-    from .store import article_nquads
-
-    name, version = extractor_identity()
-    evidence = extract_articles(articles, model)
-    return [
-        Extracted(
-            article.id,
-            article_nquads(article, evidence[article.id], name, version),
-            len(evidence[article.id]),
-            tuple(sorted({(str(item.claim.iri), "positive" if item.positive else "negative", str(item.claim.subject.iri))
-                          for item in evidence[article.id]})),
-            fingerprint(article.text),
-        )
-        for article in articles
-    ]
-
-
-def _collect(chunk: list[Extracted], results: dict[str, Extracted], on_article: Callable[[str], None] | None) -> None:
-    for item in chunk:
-        results[item.article_id] = item
-        if on_article:
-            on_article(item.article_id)
-
-
-def _load_worker_model(model: str | None) -> None:
-    from .nlp import load_model, model_name
-
-    load_model(model_name(model))
-    load_lexicon()
-
-
-def extract_in_workers(articles: Sequence[Article], model: str | None, jobs: int,
-                       on_article: Callable[[str], None] | None = None) -> dict[str, Extracted]:
-    """Extract ``articles`` chunk by chunk — here when ``jobs`` is 1, else in ``jobs`` worker processes."""
-    from .nlp import ModelNotFound
-
-    chunks = [list(articles[i : i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
-    if len(chunks) < jobs * MIN_CHUNKS_PER_WORKER:
-        jobs = 1  # each worker pays a model load of its own: not worth it when some would sit idle
-    results: dict[str, Extracted] = {}
-    try:
-        if jobs == 1:  # in this process, with the model it may already have loaded
-            done = (extract_chunk(chunk, model) for chunk in chunks)
-            for chunk in done:
-                _collect(chunk, results, on_article)
-        else:
-            context = multiprocessing.get_context("spawn")  # never fork a process that has a database open
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_worker_model,
-                                     initargs=(model,)) as pool:
-                for chunk in pool.map(extract_chunk, chunks, [model] * len(chunks)):
-                    _collect(chunk, results, on_article)
-    except ModelNotFound as error:
-        raise BuildError(str(error)) from error
-    except Exception as error:
-        if type(error).__name__ == "BrokenProcessPool":
-            raise BuildError(f"an extraction worker died ({error}); the store is unchanged") from error
-        raise
-    return results
 
 
 @dataclass
@@ -320,9 +204,10 @@ def build(
         lexicon = load_lexicon()
     except Exception as error:
         raise BuildError(str(error)) from error
-    _, version = extractor_identity()
+    identity = extractor_identity()
+    version = identity[1]
     try:
-        with build_lock(Path(store_path), wait=wait, on_wait=on_wait):
+        with _extraction_workers(model, jobs) as workers, build_lock(Path(store_path), wait=wait, on_wait=on_wait):
             current = current_generation(Path(store_path))
             if current is not None:
                 reader = ox.Store.read_only(str(current / DATABASE_LINK))
@@ -340,19 +225,49 @@ def build(
                     report.kept.append(article_id)
             report.removed.sort()
             if report.changed_store or scan.relocated or ontology_digest != lexicon.digest:
-                _write_generation(Path(store_path), scan, report, lexicon, ontology_digest != lexicon.digest,
-                                  model, jobs, on_article, on_start, started)
-    except StoreBusy as error:
+                if on_start:
+                    on_start(len(scan.todo))
+                extracted = _extract(scan.todo, workers, model, identity, on_article)
+                _write_generation(Path(store_path), scan, report, lexicon, ontology_digest != lexicon.digest, extracted, started)
+    except (StoreBusy, WorkerFailed) as error:
         raise BuildError(str(error)) from error
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
+def _extraction_workers(model: str | None, jobs: int) -> ExtractionWorkers | nullcontext[None]:
+    """Workers starting the model now, or none when this process has it loaded already and ``jobs`` is 1."""
+    from .nlp import is_loaded, model_name
+
+    return nullcontext(None) if jobs == 1 and is_loaded(model_name(model)) else ExtractionWorkers(model, jobs)
+
+
+def _extract(articles: Sequence[Article], workers: ExtractionWorkers | None, model: str | None,
+             identity: tuple[str, str], on_article: Callable[[str], None] | None) -> dict[str, Extracted]:
+    """Extract ``articles`` in ``workers``, or in this process when there are none: article id → extraction."""
+    from .nlp import ModelNotFound
+
+    results: dict[str, Extracted] = {}
+
+    def collect(chunk: list[Extracted]) -> None:
+        for item in chunk:
+            results[item.article_id] = item
+            if on_article:
+                on_article(item.article_id)
+
+    if workers is not None:
+        workers.extract(articles, identity, collect)
+        return results
+    try:
+        for chunk in chunks_of(articles):
+            collect(extract_chunk(chunk, model, identity))
+    except ModelNotFound as error:
+        raise BuildError(str(error)) from error
+    return results
+
+
 def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexicon, new_ontology: bool,
-                      model: str | None, jobs: int, on_article, on_start, started: float) -> None:
-    if on_start:
-        on_start(len(scan.todo))
-    extracted = extract_in_workers(scan.todo, model, jobs, on_article) if scan.todo else {}
+                      extracted: dict[str, Extracted], started: float) -> None:
     generation = begin_generation(store_path)
     try:
         store = ox.Store(str(generation / DATABASE_LINK))
@@ -381,7 +296,7 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
         for entry in scan.relocated:
             relocate_article(store, entry)
         _regroup(store, scan, report, extracted)
-        drop_orphan_claims(store)
+        drop_orphan_claims(store, {c for c, _, _ in claims_before_touched})
         keys_after = _present_claim_keys(store, touched_claims)
         conflicts_after = _conflicts_about(store, subjects)
         report.claims_added = [_describe(store, key) for key in sorted(keys_after - keys_before)]

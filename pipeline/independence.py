@@ -29,7 +29,6 @@ import re
 import sys
 import zlib
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Collection, Iterable, Mapping
@@ -60,11 +59,6 @@ class Fingerprint:
     @cached_property
     def shingles(self) -> frozenset[int]:
         return self.known_shingles if self.known_shingles is not None else frozenset(unpack(self.packed_shingles))
-
-    def bands(self) -> Iterable[tuple[int, bytes]]:
-        width = 4 * ROWS
-        for band in range(len(self.signature) // width):
-            yield band, self.signature[band * width : (band + 1) * width]
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
@@ -135,17 +129,31 @@ def independence_groups(texts: Mapping[str, str], threshold: float = NEAR_COPY_T
 def near_copy_pairs(
     prints: Mapping[str, Fingerprint], among: Collection[str] | None = None, threshold: float = NEAR_COPY_THRESHOLD
 ) -> set[tuple[str, str]]:
-    """Near-copy pairs ``(a, b)``, ``a < b``; with ``among``, only pairs with at least one member in it."""
-    wanted = set(prints) if among is None else set(among)
-    buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
-    for article_id, found in prints.items():
-        for key in found.bands():
-            buckets[key].append(article_id)
+    """Near-copy pairs ``(a, b)``, ``a < b``; with ``among``, only pairs with at least one member in it.
+
+    Candidates share one band of their signatures. Each band's rows are hashed to one 64-bit key and
+    grouped by it with ``numpy.unique``; only groups holding a wanted article are visited, and their
+    members compared exactly (a rare key collision only adds a candidate the exact check rejects).
+    """
+    ids = [article_id for article_id, found in prints.items() if len(found.signature) == 4 * BANDS * ROWS]
+    wanted = set(ids) if among is None else set(ids).intersection(among)
+    if not wanted:
+        return set()
+    rows = np.frombuffer(b"".join(prints[a].signature for a in ids), dtype="<u4").reshape(len(ids), BANDS, ROWS)
+    keys = np.zeros((len(ids), BANDS), dtype=np.uint64)
+    for row in range(ROWS):
+        keys = keys * np.uint64(0x100000001B3) ^ rows[:, :, row].astype(np.uint64)
+    is_wanted = np.fromiter((a in wanted for a in ids), dtype=bool, count=len(ids))
     candidates = set()
-    for ids in buckets.values():
-        if len(ids) > 1:
-            for a in wanted.intersection(ids):
-                candidates.update((a, b) if a < b else (b, a) for b in ids if b != a)
+    for band in range(BANDS):
+        _, group, sizes = np.unique(keys[:, band], return_inverse=True, return_counts=True)
+        holding_wanted = np.bincount(group, weights=is_wanted, minlength=len(sizes)) > 0
+        members_by_group = np.argsort(group, kind="stable")
+        starts = np.cumsum(sizes) - sizes
+        for shared in np.flatnonzero((sizes > 1) & holding_wanted):
+            members = [ids[i] for i in members_by_group[starts[shared] : starts[shared] + sizes[shared]]]
+            for a in wanted.intersection(members):
+                candidates.update((a, b) if a < b else (b, a) for b in members if b != a)
     pairs = set()
     for a, b in candidates:
         set_a, set_b = prints[a].shingles, prints[b].shingles

@@ -42,7 +42,7 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
@@ -304,20 +304,32 @@ def article_quads(article: Article, evidence: list[Evidence], extractor: str, ve
     yield from ((s, p, o, CLAIMS_GRAPH) for s, p, o in dict.fromkeys(shared))
 
 
-def drop_orphan_claims(target: Dataset | ox.Store) -> None:
-    """Remove from ``graph:claims`` the claims no article's evidence refers to, ``cg:stated`` polarities no
-    evidence has any more, then entities no claim names."""
-    claims = f"<{CLAIMS_GRAPH}>"
+def drop_orphan_claims(target: Dataset | ox.Store, claims: Collection[str]) -> None:
+    """Remove from ``graph:claims`` those of ``claims`` no article's evidence refers to any more, ``cg:stated``
+    polarities of theirs no evidence has any more, then the entities they named that no claim names now.
+
+    Only claims the removed or replaced article graphs referred to can have lost their evidence, so a build
+    passes those; a build that only adds articles has none to check.
+    """
+    if not claims:
+        return
     store = _oxigraph(target)
+    graph = f"<{CLAIMS_GRAPH}>"
+    named = " ".join(f"<{claim}>" for claim in sorted(claims))
+    entities = " ".join(sorted({f"<{row['entity'].value}>" for row in store.query(
+        f"SELECT DISTINCT ?entity WHERE {{ VALUES ?claim {{ {named} }} GRAPH {graph} {{ ?claim <{RDF.subject}>|<{RDF.object}> ?entity }} "
+        f"FILTER(isIRI(?entity)) }}")}))
     store.update(
-        f"DELETE {{ GRAPH {claims} {{ ?claim ?p ?o }} }} WHERE {{ GRAPH {claims} {{ ?claim a <{CG.Claim}> ; ?p ?o }} "
+        f"DELETE {{ GRAPH {graph} {{ ?claim ?p ?o }} }} WHERE {{ VALUES ?claim {{ {named} }} GRAPH {graph} {{ ?claim ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim <{CG.evidence}> ?evidence }} }} }}")
     store.update(
-        f"DELETE {{ GRAPH {claims} {{ ?claim <{CG.stated}> ?polarity }} }} WHERE {{ GRAPH {claims} {{ ?claim <{CG.stated}> ?polarity }} "
+        f"DELETE {{ GRAPH {graph} {{ ?claim <{CG.stated}> ?polarity }} }} WHERE {{ VALUES ?claim {{ {named} }} "
+        f"GRAPH {graph} {{ ?claim <{CG.stated}> ?polarity }} "
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?claim <{CG.evidence}> ?evidence . ?evidence <{CG.polarity}> ?polarity }} }} }}")
-    store.update(
-        f"DELETE {{ GRAPH {claims} {{ ?entity ?p ?o }} }} WHERE {{ GRAPH {claims} {{ ?entity <{RDFS.label}> ?label ; ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH {claims} {{ ?claim <{RDF.subject}>|<{RDF.object}> ?entity }} }} }}")
+    if entities:
+        store.update(
+            f"DELETE {{ GRAPH {graph} {{ ?entity ?p ?o }} }} WHERE {{ VALUES ?entity {{ {entities} }} GRAPH {graph} {{ ?entity ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH {graph} {{ ?claim <{RDF.subject}>|<{RDF.object}> ?entity }} }} }}")
 
 
 def _entity_triples(term: EntityTerm) -> Iterator[tuple]:
@@ -358,7 +370,7 @@ def write_articles(target: Dataset | ox.Store, articles: Sequence[tuple[str, byt
     for article_id, _, _ in articles:
         store.remove_graph(ox.NamedNode(article_graph(article_id)))
         _remove_manifest_entry(store, article_id)
-    manifest = _quads((triple for _, _, entry in articles for triple in _manifest_triples(entry)), MANIFEST_GRAPH)
+    manifest = [quad for _, _, entry in articles for quad in _manifest_quads(entry)]
     payload = b"".join(nquads for _, nquads, _ in articles) + ox.serialize(manifest, format=ox.RdfFormat.N_QUADS)
     store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
 
@@ -371,7 +383,7 @@ def relocate_article(target: Dataset | ox.Store, entry: ManifestEntry) -> None:
         store.remove(quad)
     store.add(ox.Quad(source, ox.NamedNode(CG.path), ox.Literal(entry.path), graph))
     _remove_manifest_entry(store, entry.article_id)
-    store.extend(_quads(_manifest_triples(entry), MANIFEST_GRAPH))
+    store.extend(_manifest_quads(entry))
 
 
 def remove_article(target: Dataset | ox.Store, article_id: str) -> None:
@@ -392,12 +404,12 @@ _MANIFEST_FIELDS = (("sha256", CG.sha256), ("extractor_version", CG.extractorVer
                     ("file_sha256", CG.fileSha256), ("shingles", CG.shingles), ("signature", CG.signature))
 
 
-def _manifest_triples(entry: ManifestEntry) -> Iterator[tuple]:
-    source = source_iri(entry.article_id)
-    yield source, DCTERMS.identifier, Literal(entry.article_id)
+def _manifest_quads(entry: ManifestEntry) -> Iterator[ox.Quad]:
+    source, graph = ox.NamedNode(source_iri(entry.article_id)), ox.NamedNode(MANIFEST_GRAPH)
+    yield ox.Quad(source, ox.NamedNode(DCTERMS.identifier), ox.Literal(entry.article_id), graph)
     for name, predicate in _MANIFEST_FIELDS:
         if getattr(entry, name):
-            yield source, predicate, Literal(getattr(entry, name))
+            yield ox.Quad(source, ox.NamedNode(predicate), ox.Literal(getattr(entry, name)), graph)
 
 
 def read_manifest(target: Dataset | ox.Store) -> dict[str, ManifestEntry]:
@@ -436,12 +448,18 @@ def write_ontology(target: Dataset | ox.Store, lexicon: Lexicon) -> None:
 
 
 def write_groups(target: Dataset | ox.Store, groups: dict[str, str], pairs: Iterable[tuple[str, str]] = ()) -> None:
-    """Record each source's independence group (near-copies share one) and the near-copy pairs behind them."""
+    """Record each source's independence group (near-copies share one) and the near-copy pairs behind them.
+
+    Only what differs from the recorded groups is written: after one new article, one triple.
+    """
     store = _oxigraph(target)
-    store.remove_graph(ox.NamedNode(GROUPS_GRAPH))
-    triples = [(source_iri(a), CG.independenceGroup, source_iri(g)) for a, g in groups.items()]
-    triples += [(source_iri(a), CG.nearCopyOf, source_iri(b)) for a, b in pairs]
-    store.extend(_quads(triples, GROUPS_GRAPH))
+    graph, group, near_copy = ox.NamedNode(GROUPS_GRAPH), ox.NamedNode(CG.independenceGroup), ox.NamedNode(CG.nearCopyOf)
+    wanted = {ox.Quad(ox.NamedNode(source_iri(a)), group, ox.NamedNode(source_iri(g)), graph) for a, g in groups.items()}
+    wanted |= {ox.Quad(ox.NamedNode(source_iri(a)), near_copy, ox.NamedNode(source_iri(b)), graph) for a, b in pairs}
+    recorded = set(store.quads_for_pattern(None, None, None, graph))
+    for quad in recorded - wanted:
+        store.remove(quad)
+    store.extend(wanted - recorded)
 
 
 def read_near_copy_pairs(target: Dataset | ox.Store) -> set[tuple[str, str]]:

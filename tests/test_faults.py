@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -47,14 +48,33 @@ def start_build(folder: Path, store: Path) -> tuple[subprocess.Popen, list[str]]
     return process, lines
 
 
-def kill_when(process: subprocess.Popen, ready, timeout: float = 120) -> None:
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (its extraction workers), from Linux's /proc."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def is_running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_until(ready, timeout: float = 120, running: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
-        assert process.poll() is None, "the build ended before it could be killed"
+        assert running is None or running.poll() is None, "the build ended before it could be killed"
         assert time.monotonic() < deadline, "the build never reached the point to kill it at"
         time.sleep(0.005)
+
+
+def kill_when(process: subprocess.Popen, ready, timeout: float = 120) -> None:
+    """Kill the build with SIGKILL once ``ready()``; its workers, left without it, must exit by themselves."""
+    wait_until(ready, timeout, running=process)
+    workers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    wait_until(lambda: not any(is_running(worker) for worker in workers), timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +105,20 @@ def test_kill_9_leaves_the_previous_graph_and_the_next_build_completes(tmp_path,
     generations = list((store / GENERATIONS).iterdir())
     assert len(generations) == 2 and all((g / "report.json").is_file() for g in generations), "no unfinished generation is left"
 
+
+
+def test_a_worker_killed_mid_build_stops_the_build_with_a_message_and_the_store_intact(tmp_path, big_corpus):
+    store = tmp_path / "store"
+    build([example_corpus_dir()], store)
+    before = snapshot(store)
+    process, stderr = start_build(big_corpus, store)
+    wait_until(lambda: any(line.startswith("extracting ") for line in stderr), running=process)
+    workers = children(process.pid)
+    assert workers, "the build extracts in a worker process"
+    for worker in workers:
+        os.kill(worker, signal.SIGKILL)
+    assert process.wait(timeout=60) != 0
+    time.sleep(0.2)  # the reader thread catches the last line
+    assert any("an extraction worker died" in line for line in stderr), stderr
+    assert not any("Traceback" in line for line in stderr)
+    assert snapshot(store) == before

@@ -14,10 +14,12 @@ from .app import DEFAULT_STORE, StoreOption, app, fail
 from ..build import BuildError, BuildReport, watch_and_build
 from ..build import build as run_build
 from ..ingest import DEFAULT_MAX_BYTES
+from ..nlp import ModelNotFound
 from ..output import Format
 from ..progress import BuildProgress
 from ..resources import example_corpus_dir
 from ..store import STORE_MARKER, StoreNotFound, last_report
+from ..workers import start_model
 
 PathsArgument = Annotated[Optional[list[Path]], typer.Argument(
     help="Files or folders of articles (.txt .md .html .jsonl). Default: the built-in example corpus.")]
@@ -137,6 +139,11 @@ def watch(
 ) -> None:
     """Build FOLDER now, then rebuild it whenever its articles change, until Ctrl-C."""
     inputs = _inputs([folder])
+    if jobs == 1:  # load the model here once: every rebuild then extracts in this process
+        try:
+            start_model(model)
+        except ModelNotFound as error:
+            fail(str(error))
 
     def rebuild() -> None:
         report = _run(inputs, store, model, jobs, max_bytes, False, True)
