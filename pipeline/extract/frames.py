@@ -22,7 +22,7 @@ from spacy.tokens import Span, Token
 from ..ontology import CG, Lexicon
 from .syntax import NOMINAL, clause_subject, is_such_as, predicated_of
 
-
+INSTRUMENT_PREPOSITIONS = frozenset({"with", "using", "through"})  # "is treated with X": X is the agent
 
 @dataclass(frozen=True)
 class Frame:
@@ -71,6 +71,9 @@ class FrameFinder:
             return
         doc = token.doc
         subject, following = doc[token.i - 1], doc[token.i + 1]
+        own = [c for c in token.lefts if c.dep_ == "nsubj" and c.pos_ in NOMINAL]
+        if subject.pos_ == "ADV" and own:  # "Chronic pain, which…, frequently disrupts sleep"
+            subject = own[-1]
         if subject.pos_ not in NOMINAL | {"ADJ"} or following.pos_ in ("ADP", "PUNCT", "CCONJ", "VERB", "AUX") and following.tag_ != "VBP":
             return
         stop = next((t.i for t in doc[token.i + 1 : token.sent.end] if t.pos_ in ("ADP", "PUNCT", "CCONJ", "SCONJ")
@@ -85,6 +88,8 @@ class FrameFinder:
         adverbs = [c.lemma_.lower() for c in verb.children if c.dep_ == "advmod"]
         for key_base, obj, via in self._slots(verb):
             predicate = self._verb_trigger(key_base, adverbs)
+            if predicate is None and passive and via == "prep" and obj.head.lower_ in INSTRUMENT_PREPOSITIONS:
+                predicate, via = self._verb_trigger(key_base.rsplit(" ", 1)[0], adverbs), "agent"  # "is treated with X"
             if predicate is None:
                 continue
             if passive and via == "agent":

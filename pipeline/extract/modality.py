@@ -46,8 +46,20 @@ def is_negated(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None
     for ancestor in anchor.ancestors:
         if ancestor.lower_ in NEGATING_PREPOSITIONS and ancestor.lower_ in negation | {"contrary", "instead", "rather"}:
             return True
+        if _denies_support(ancestor, lexicon):
+            return True
         if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ in ("ROOT",):
             break
+    return False
+
+
+def _denies_support(token: Token, lexicon: Lexicon) -> bool:
+    """ "no evidence that …", "have not shown that …": the claim below is denied."""
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("NOUN", "PROPN") and lemma in lexicon.cue("evidenceNoun"):
+        return any(c.dep_ in ("det", "neg") and c.lower_ in lexicon.cue("negation") for c in token.children)
+    if token.pos_ in ("VERB", "AUX") and lemma in lexicon.cue("evidenceVerb"):
+        return any(c.dep_ == "neg" for c in token.children)
     return False
 
 

@@ -24,6 +24,7 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 OWNER_PREPOSITIONS = frozenset({"in", "of", "from", "within", "inside"})
 MAX_PHRASE_WORDS = 6
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})  # where an "adjective" must be a misread noun
 
 
 @dataclass
@@ -56,8 +57,19 @@ class PhraseResolver:
             found = self._resolve_one(conjunct, depth=0)
             if not found and conjunct.i != first.i:
                 found = self._borrow_modifiers(first, conjunct)
+            if not self._is_constituent(conjunct):
+                found += self._examples(conjunct)  # "medications, including benzodiazepines": both
             phrases.extend(p for p in found if p not in phrases)
         return phrases
+
+    def _examples(self, token: Token) -> list[Phrase]:
+        """The members an example phrase lists under a noun: "…, including X and Y", "…, such as X"."""
+        examples = self.lexicon.cue("exampleMarker")
+        found: list[Phrase] = []
+        for child in token.children:
+            if child.dep_ == "prep" and (child.lower_ in examples or is_such_as(child)):
+                found.extend(self._objects_of(child, depth=0))
+        return found
 
     def span_phrase(self, span: Span) -> Phrase | None:
         """A phrase from a span of text whose parse is not to be trusted (determiners dropped)."""
@@ -86,7 +98,7 @@ class PhraseResolver:
     def _conjuncts(self, token: Token) -> list[Token]:
         found = []
         for child in token.children:
-            if child.dep_ == "conj" and child.pos_ in NOMINAL | {"PRON", "ADJ"}:
+            if (child.dep_ == "conj" or _is_list_item(child)) and child.pos_ in NOMINAL | {"PRON", "ADJ"}:
                 found.append(child)
                 found.extend(self._conjuncts(child))
         return found
@@ -107,7 +119,7 @@ class PhraseResolver:
             return []
         lower = token.lower_
         lemma = token.lemma_.lower()
-        if token.dep_ == "appos" and token.head.pos_ in NOMINAL and not self._is_constituent(token.head):
+        if token.dep_ == "appos" and token.head.pos_ in NOMINAL and not self._is_constituent(token.head) and not _is_list_item(token):
             return self._resolve_one(token.head, depth + 1)
         if token.tag_ in RELATIVE_TAGS:
             head = token.head
@@ -130,6 +142,10 @@ class PhraseResolver:
             return []
         if self._is_constituent(token):
             return self._constituents(token, depth)
+        if lemma in self.lexicon.cue("quantityNoun"):
+            counted = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            if counted:
+                return self.resolve(counted[0])  # "a number of prescription medications"
         anaphor = self._class_anaphor(token)
         if anaphor is not None:
             return anaphor
@@ -140,8 +156,9 @@ class PhraseResolver:
             inner = self._modifier_entity(token, depth)
             if inner is not None:
                 return inner
-            if self._lookup(token.text, token.lemma_) is None:
-                return []
+            if self._lookup(token.text, token.lemma_) is None and not (
+                    lemma in self.lexicon.cue("aspectNoun") and self._kept_modifiers(token)):
+                return []  # "the powder" alone names nothing; "cognitive behavioural therapy" does
         phrase = self._phrase(token)
         if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun") and " " not in phrase.key):
             return []  # "system" alone names nothing; "immune system" does
@@ -183,7 +200,12 @@ class PhraseResolver:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        return self.resolve(pobj)
+                        named = self.resolve(pobj)
+                        appositions = [c for c in token.children if c.dep_ == "appos"]
+                        if not named and appositions:  # "the leaves of the tree Mitragyna speciosa" misparsed
+                            phrase = self._phrase(appositions[0])
+                            named = [phrase] if phrase is not None else []
+                        return named
         for child in token.children:
             if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ in NOMINAL):
                 return self._resolve_one(child, depth + 1)
@@ -276,8 +298,9 @@ class PhraseResolver:
                 if entity is not None:
                     return Phrase(text=candidate, key=label_key(candidate), lemma_key=label_key(candidate), entity=entity)
         entity = self._lookup(text, lemma_text)
-        if entity is None and token.pos_ not in NOMINAL and token.tag_ != "VBG":
-            return None  # an adjective names a thing only when the lexicon knows it; a gerund ("bloating") may
+        if entity is None and token.pos_ not in NOMINAL and token.tag_ != "VBG" and token.dep_ not in ARGUMENT_DEPS:
+            return None  # an adjective names a thing only when the lexicon knows it, or when it stands where a noun
+            # must ("treated with buprenorphine/JJ"); a gerund ("bloating") may
         if len(words) > MAX_PHRASE_WORDS or not label_key(text):
             return None
         if entity is not None:
@@ -337,10 +360,9 @@ class PhraseResolver:
         return ""
 
 
-def _hyphenated(modifier: Token, head: Token) -> bool:
-    """"7-hydroxymitragynine": the modifier is glued to the head by hyphens, no spaces between."""
-    between = modifier.doc[modifier.i : head.i]
-    return all(not t.whitespace_ for t in between) and any(t.text == "-" for t in between)
+def _is_list_item(token: Token) -> bool:
+    """"aches, irritability, a dry mouth and …": an apposition that leads on to a conjunction is a list item."""
+    return token.dep_ == "appos" and any(c.dep_ == "conj" or _is_list_item(c) for c in token.children)
 
 
 def _hyphenated(modifier: Token, head: Token) -> bool:

@@ -41,10 +41,10 @@ def clause_subject(verb: Token) -> Token | None:
         subject = _subject_child(token)
         if subject is not None:
             if subject.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
-                return token.head
+                return _described_by(token.head)
             return subject
         if token.dep_ in ("acl", "relcl") and token.head.pos_ in NOMINAL | {"PRON"}:
-            return token.head
+            return _described_by(token.head)
         if token.dep_ in CLIMB_DEPS:
             token = token.head
             continue
@@ -55,6 +55,15 @@ def clause_subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _described_by(noun: Token) -> Token:
+    """"Kratom is a product made from…": a copula's attribute hands its clauses to the copula's subject."""
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        subject = _subject_child(noun.head)
+        if subject is not None and subject.dep_ != "expl" and subject.tag_ not in ("WDT", "WP", "EX"):
+            return subject
+    return noun
 
 
 def predicated_of(noun: Token, depth: int = 0, light_objects: frozenset[str] = frozenset()) -> Token | None:

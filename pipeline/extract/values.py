@@ -107,8 +107,9 @@ def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexico
     predicate = _bounded(_trigger(verb, lexicon), before, lexicon)
     if predicate is None:
         return None
-    if verb.pos_ == "VERB" and verb.dep_ in ("advcl", "xcomp") and verb.head.lemma_.lower() in lexicon.cue("definitionVerb"):
-        subject = _defined_by(verb.head)  # "which clinicians describe as worry lasting over six months"
+    definer = verb.head if verb.dep_ in ("advcl", "xcomp") else verb.head.head if verb.dep_ == "pcomp" and verb.head.lower_ == "as" else None
+    if verb.pos_ == "VERB" and definer is not None and definer.lemma_.lower() in lexicon.cue("definitionVerb"):
+        subject = _defined_by(definer)  # "which clinicians describe as worry lasting…", "which is defined as pain lasting…"
     elif verb.pos_ in ("VERB", "AUX", "ADJ"):  # the small model sometimes tags "last" as an adjective
         subject = clause_subject(verb)
     else:  # "defined as pain lasting…" with "lasting" parsed as a noun; "caffeine has a half-life of…"
