@@ -42,6 +42,7 @@ class PredicateInfo:
     value_kind: str | None = None
     on_outcome: URIRef | None = None
     on_condition: URIRef | None = None
+    upper_bound_of: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Lexicon:
     modifier_triggers: dict[str, URIRef] = field(default_factory=dict)
     value_triggers: dict[str, URIRef] = field(default_factory=dict)
     bound_cues: dict[URIRef, frozenset[str]] = field(default_factory=dict)
+    bound_cues_after: dict[URIRef, frozenset[str]] = field(default_factory=dict)
     entities: dict[URIRef, EntityInfo] = field(default_factory=dict)
     labels: dict[str, URIRef] = field(default_factory=dict)
     anaphor_nouns: dict[str, frozenset[URIRef]] = field(default_factory=dict)
@@ -180,6 +182,7 @@ def _load_predicates(graph: Graph, lexicon: Lexicon) -> None:
             value_kind=_text(graph, iri, CG.valueKind),
             on_outcome=graph.value(iri, CG.onOutcome),
             on_condition=graph.value(iri, CG.onCondition),
+            upper_bound_of=graph.value(iri, CG.upperBoundOf),
         )
         tables = (
             (CG.verbTrigger, lexicon.verb_triggers, "verb trigger"),
@@ -192,6 +195,8 @@ def _load_predicates(graph: Graph, lexicon: Lexicon) -> None:
             for word in _words(graph, iri, prop):
                 _register(table, word, iri, kind)
     lexicon.bound_cues = {iri: frozenset(cues) for iri in lexicon.predicates if (cues := _words(graph, iri, CG.boundCue))}
+    lexicon.bound_cues_after = {iri: frozenset(cues) for iri in lexicon.predicates
+                                if (cues := _words(graph, iri, CG.boundCueAfter))}
     for info in lexicon.predicates.values():
         if info.inverse_of is None:
             continue

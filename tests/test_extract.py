@@ -295,3 +295,24 @@ def test_duration_in_a_relative_definition_belongs_to_the_term(extract):
     mentions = extract("Chronic fatigue, which is usually defined as tiredness lasting more than 6 months, disrupts work.")
     durations = [m for m in mentions if isinstance(m.object, Value)]
     assert [(m.subject.text, m.object.low) for m in durations] == [("Chronic fatigue", 6 * 30.4375)]
+
+
+def test_side_effects_named_by_the_effect_noun(claims):
+    found = claims("Headache and nausea are the most common adverse effects of sumatriptan.")
+    assert {("sumatriptan", "causes", "headaches", "positive"), ("sumatriptan", "causes", "nausea", "positive")} <= found
+    found = claims("Common side effects of niacin include flushing and itching.")
+    assert {("niacin", "causes", "flushing", "positive"), ("niacin", "causes", "itching", "positive")} <= found
+
+
+def test_a_complication_of_is_caused_by(claims):
+    assert ("diabetes", "causes", "neuropathic pain", "positive") in claims("Neuropathy, a complication of diabetes, is painful.")
+
+
+def test_duration_bounds_after_the_value_and_plain_durations(extract):
+    from pipeline.ontology import CG
+
+    def durations(text: str) -> list[tuple]:
+        return [(m.predicate, round(m.object.low, 3), round(m.object.high, 3)) for m in extract(text) if isinstance(m.object, Value)]
+
+    assert durations("A migraine is a headache that lasts four hours or more.") == [(CG.minDuration, 0.167, 0.167)]
+    assert durations("The symptoms of a cold usually last 7 to 10 days.") == [(CG.maxDuration, 7.0, 10.0)]

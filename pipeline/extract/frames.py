@@ -166,8 +166,8 @@ class FrameFinder:
     # --- nominal -----------------------------------------------------------------
     def _noun_trigger_keys(self, noun: Token) -> list[tuple[str, Token | None]]:
         """Noun-trigger keys this noun matches, each with the token that introduces its object."""
-        lemma = noun.lemma_.lower()
-        compounds = " ".join(c.lower_ for c in noun.children if c.dep_ == "compound")
+        modifiers = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
+        names = [" ".join([*modifiers[cut:], noun.lemma_.lower()]) for cut in range(len(modifiers) + 1)]  # longest first
         table = self.lexicon.noun_triggers
         found: list[tuple[str, Token | None]] = []
         prepositions = [c for c in noun.children if c.dep_ == "prep"]
@@ -175,15 +175,12 @@ class FrameFinder:
             # "provide relief from pain": the parser often hangs the preposition on the light verb
             prepositions += [c for c in noun.head.children if c.dep_ == "prep" and c.i > noun.i]
         for child in prepositions:
-            if child.dep_ == "prep":
-                for key in (f"{compounds} {lemma} {child.lower_}".strip(), f"{lemma} {child.lower_}"):
-                    if key in table:
-                        found.append((key, child))
-                        break
-        for key in (f"{compounds} {lemma}".strip(), lemma):
-            if key in table and not found:
-                found.append((key, None))
-                break
+            key = next((f"{name} {child.lower_}" for name in names if f"{name} {child.lower_}" in table), None)
+            if key is not None:
+                found.append((key, child))
+        key = next((name for name in names if name in table), None)
+        if key is not None and not found:
+            found.append((key, None))
         return found
 
     def _nominal(self, noun: Token) -> Iterator[Frame]:
@@ -228,6 +225,9 @@ class FrameFinder:
         if owners:
             return owners[0], None
         head = noun.head
+        if noun.dep_ == "nsubj" and head.lemma_.lower() in self.lexicon.cue("inclusionVerb"):
+            listed = [c for c in head.children if c.dep_ in ("dobj", "obj") or c.dep_ == "xcomp" and c.tag_ == "VBG"]
+            return (listed[0] if listed else None), None  # "side effects of X include nausea": nausea is the effect
         if noun.dep_ in ("dobj", "obj") and head.pos_ == "VERB" and head.lemma_.lower() not in self.light_verbs:
             predicate = self._verb_trigger(head.lemma_.lower(), [])
             if predicate is not None and self.lexicon.predicates[predicate].effect != 0:

@@ -290,7 +290,8 @@ class PhraseResolver:
         modifiers = self._kept_modifiers(token)
         words = [t for t in modifiers] + [token]
         text = _surface(words)
-        lemma_text = _join(words[:-1]) + (" " if len(words) > 1 else "") + token.lemma_
+        head_lemma = token.lower_ if token.tag_ == "VBG" else token.lemma_  # "flushing" names flushing, not "flush"
+        lemma_text = _join(words[:-1]) + (" " if len(words) > 1 else "") + head_lemma
         of_phrase = self._of_phrase(token)
         if of_phrase:
             for candidate in (f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"):

@@ -19,7 +19,7 @@ from spacy.tokens import Span, Token
 
 from ..ontology import Lexicon, label_key
 from .mentions import Value
-from .syntax import clause_subject
+from .syntax import NOMINAL, clause_subject
 
 
 @lru_cache(maxsize=4)
@@ -80,36 +80,43 @@ def _predicate_for(kind: str, lexicon: Lexicon) -> URIRef | None:
     return None
 
 
-def _bounded(trigger: URIRef, before: str, lexicon: Lexicon) -> URIRef | None:
+def _bounded(trigger: URIRef, before: str, after: str, defining: bool, lexicon: Lexicon) -> URIRef:
     """"lasting over 12 weeks" is a minimum, "lasting up to 6 hours" a maximum: the cue picks the predicate.
 
-    A trigger of a bounded predicate needs one of the bound cues of a predicate of the same kind right before
-    the value; a trigger of an unbounded predicate ("half-life") needs none.
+    A trigger of a bounded predicate reads the bound cues of the predicates of its kind right before the value
+    ("more than 12 weeks") or right after it ("three months or more"). With no cue, a definition states a
+    minimum ("chronic pain is pain lasting 3 to 6 months") and anything else a maximum ("symptoms last 3 to 5
+    days"). A trigger of an unbounded predicate ("half-life") needs no cue.
     """
     if trigger not in lexicon.bound_cues:
         return trigger
     kind = lexicon.predicates[trigger].value_kind
-    for predicate, cues in lexicon.bound_cues.items():
-        if lexicon.predicates[predicate].value_kind == kind and any(
-            re.search(rf"\b{re.escape(cue)}\s*$", before) for cue in cues
-        ):
+    same_kind = [iri for iri, info in lexicon.predicates.items() if info.value_kind == kind]
+    for predicate in same_kind:
+        if any(re.search(rf"\b{re.escape(cue)}\s*$", before) for cue in lexicon.bound_cues.get(predicate, ())):
             return predicate
-    return None
+        if any(re.match(rf"\s*{re.escape(cue)}\b", after) for cue in lexicon.bound_cues_after.get(predicate, ())):
+            return predicate
+    upper = next((iri for iri in same_kind if lexicon.predicates[iri].upper_bound_of is not None), None)
+    if upper is None:
+        return trigger
+    return lexicon.predicates[upper].upper_bound_of if defining else upper
 
 
 def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexicon) -> ValueFrame | None:
     """A duration on a lasting verb or a duration noun: "pain lasting longer than 12 weeks", "a half-life of 5 hours"."""
     before = text[max(0, start - 20) : start].lower()
-    verb = next((a for a in [token, *token.ancestors] if _trigger(a, lexicon) is not None
+    after = text[start + len(value.text) : start + len(value.text) + 20].lower()
+    lasting = [child for child in token.children if child.dep_ == "amod"]  # "symptoms last/JJ 3 to 5 days" misparsed
+    verb = next((a for a in [token, *token.ancestors, *lasting] if _trigger(a, lexicon) is not None
                  and lexicon.predicates[_trigger(a, lexicon)].value_kind == "duration"), None)
     if verb is None:
-        return None
-    predicate = _bounded(_trigger(verb, lexicon), before, lexicon)
-    if predicate is None:
         return None
     definer = verb.head if verb.dep_ in ("advcl", "xcomp") else verb.head.head if verb.dep_ == "pcomp" and verb.head.lower_ == "as" else None
     if verb.pos_ == "VERB" and definer is not None and definer.lemma_.lower() in lexicon.cue("definitionVerb"):
         subject = _defined_by(definer)  # "which clinicians describe as worry lasting…", "which is defined as pain lasting…"
+    elif verb in lasting and token.dep_ == "npadvmod" and token.head.pos_ in NOMINAL:
+        subject = token.head
     elif verb.pos_ in ("VERB", "AUX", "ADJ"):  # the small model sometimes tags "last" as an adjective
         subject = clause_subject(verb)
     else:  # "defined as pain lasting…" with "lasting" parsed as a noun; "caffeine has a half-life of…"
@@ -120,7 +127,16 @@ def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexico
             subject = clause_subject(verb.head)
     if subject is None:
         return None
-    return ValueFrame(_defined_term(subject, lexicon), predicate, value, verb)
+    defined = _defined_term(subject, lexicon)
+    defining = defined.i != subject.i or (definer is not None and definer.lemma_.lower() in lexicon.cue("definitionVerb")) \
+        or _is_definition(verb)
+    predicate = _bounded(_trigger(verb, lexicon), before, after, defining, lexicon)
+    return ValueFrame(defined, predicate, value, verb)
+
+
+def _is_definition(verb: Token) -> bool:
+    """"X is pain that lasts…": the lasting clause describes a copula's attribute, so it defines the subject."""
+    return verb.dep_ in ("relcl", "acl") and verb.head.dep_ == "attr" and verb.head.head.lemma_ == "be"
 
 
 def _trigger(token: Token, lexicon: Lexicon) -> URIRef | None:
