@@ -316,3 +316,12 @@ def test_duration_bounds_after_the_value_and_plain_durations(extract):
 
     assert durations("A migraine is a headache that lasts four hours or more.") == [(CG.minDuration, 0.167, 0.167)]
     assert durations("The symptoms of a cold usually last 7 to 10 days.") == [(CG.maxDuration, 7.0, 10.0)]
+
+
+def test_purpose_clause_of_a_usage_verb_is_said_of_what_is_used(claims):
+    assert ("gabapentin", "treats", "neuropathic pain", "positive") in claims("Doctors prescribe gabapentin to relieve nerve pain.")
+
+
+def test_the_herb_refers_to_an_entity_named_outside_any_claim(claims):
+    found = claims("Shoppers can buy kratom in smoke shops. The herb can cause liver damage.")
+    assert ("kratom", "causes", "liver damage", "positive") in found

@@ -104,6 +104,8 @@ def _sentence_claims(
     resolver.find_parts()
     for part in resolver.parts:
         emit(part.owner, CG.hasConstituent, part.member, False, False, ())
+    for phrase in resolver.named_entities():
+        discourse.note_mention(phrase)
     for mention in out:
         for phrase in (mention.subject, mention.object):
             if isinstance(phrase, Phrase):

@@ -100,10 +100,20 @@ class FrameFinder:
                 continue
             if passive and via == "direct":
                 continue
-            subject = clause_subject(verb)
+            subject = self._instrument(verb) or clause_subject(verb)
             if subject is None:
                 continue
             yield from self._with_object(subject, predicate, obj, verb)
+
+    def _instrument(self, verb: Token) -> Token | None:
+        """"people use kratom to manage pain": the purpose clause is said of what is used, not of the users."""
+        head = verb.head
+        if verb.dep_ not in ("xcomp", "advcl") or head.lemma_.lower() not in self.lexicon.cue("usageVerb") or head.i == verb.i:
+            return None
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return None
+        used = [c for c in head.children if c.dep_ in ("dobj", "obj")]
+        return used[0] if used else None
 
     def _slots(self, verb: Token) -> Iterator[tuple[str, Token, str]]:
         lemma = verb.lemma_.lower()

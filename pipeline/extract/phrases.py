@@ -86,6 +86,16 @@ class PhraseResolver:
             if self._is_constituent(token):
                 self._constituents(token, depth=0)
 
+    def named_entities(self) -> list[Phrase]:
+        """The lexicon entities the sentence names anywhere, claim or not (what "the herb" may later mean)."""
+        found = []
+        for token in self.sentence:
+            if token.pos_ in NOMINAL and token.dep_ != "compound":
+                phrase = self._phrase(token)
+                if phrase is not None and phrase.entity is not None:
+                    found.append(phrase)
+        return found
+
     def phrase_of_word(self, text: str, lemma: str) -> Phrase | None:
         """A lexicon entity named by a single word (an adjective such as "sedative")."""
         for candidate in (text, lemma):
