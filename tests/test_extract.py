@@ -325,3 +325,15 @@ def test_purpose_clause_of_a_usage_verb_is_said_of_what_is_used(claims):
 def test_the_herb_refers_to_an_entity_named_outside_any_claim(claims):
     found = claims("Shoppers can buy kratom in smoke shops. The herb can cause liver damage.")
     assert ("kratom", "causes", "liver damage", "positive") in found
+
+
+def test_a_singular_verb_overrules_a_plural_tag(claims):
+    found = claims("Ginkgo is thought to relax blood vessels. Its active compounds, such as flavonoids, act as antioxidants.")
+    assert ("ginkgo", "hasConstituent", "flavonoid", "positive") in found
+
+
+def test_dose_given_at_a_dose_of(claims, extract):
+    doses = [(m.subject.text, m.object.low, m.object.high) for m in extract("Melatonin is usually taken at doses of 1 to 5 mg.")
+             if isinstance(m.object, Value)]
+    assert doses == [("Melatonin", 1.0, 5.0)]
+    assert not [m for m in extract("Studies used an extract at a dose of 120 mg per day.") if m.subject.text == "mg"]

@@ -32,7 +32,7 @@ from .statements import Block, is_clause
 from .values import find_values
 
 EXTRACTOR_NAME = "claimgraph-dependency"
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> list[ClaimMention]:
@@ -104,8 +104,8 @@ def _sentence_claims(
     resolver.find_parts()
     for part in resolver.parts:
         emit(part.owner, CG.hasConstituent, part.member, False, False, ())
-    for phrase in resolver.named_entities():
-        discourse.note_mention(phrase)
+    for phrase in resolver.noun_phrases():
+        discourse.note_name(phrase)
     for mention in out:
         for phrase in (mention.subject, mention.object):
             if isinstance(phrase, Phrase):
@@ -113,8 +113,16 @@ def _sentence_claims(
     if main_subject is not None:
         phrase, token = main_subject
         discourse.note_mention(phrase)
-        discourse.note_subject(phrase, token.tag_ in ("NNS", "NNPS"), token.pos_ == "PROPN")
+        discourse.note_subject(phrase, _is_plural(token), token.pos_ == "PROPN")
     return out
+
+
+def _is_plural(subject: Token) -> bool:
+    """A plural subject by its tag, unless its verb agrees with a singular one ("Ginkgo/NNPS is thought…")."""
+    verb = subject.head
+    if any(t.tag_ == "VBZ" for t in [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]):
+        return False
+    return subject.tag_ in ("NNS", "NNPS")
 
 
 def _main_subject(sentence: Span, resolver: PhraseResolver) -> tuple[Phrase, Token] | None:

@@ -18,6 +18,7 @@ SINGULAR_PRONOUNS = frozenset({"it", "its", "itself"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "themselves", "theirs"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 MEMORY_SENTENCES = 2
+MENTIONS_OF_A_NAME = 2  # an unknown noun named this often is something the article is about
 
 
 @dataclass
@@ -36,20 +37,28 @@ class Discourse:
     subjects: list[_Subject] = field(default_factory=list)
     mentions: list[tuple[int, Phrase]] = field(default_factory=list)
     subject_counts: dict[str, int] = field(default_factory=dict)
+    mention_counts: dict[str, int] = field(default_factory=dict)
 
     def next_sentence(self) -> None:
         self.sentence += 1
 
     def can_be_antecedent(self, phrase: Phrase, proper_noun: bool) -> bool:
-        """Named things (lexicon entities, proper nouns, recurring subjects) can be referred back to."""
-        return phrase.entity is not None or proper_noun or self.subject_counts.get(phrase.lemma_key, 0) >= 2
+        """Named things (lexicon entities, proper nouns, recurring subjects or mentions) can be referred back to."""
+        return (phrase.entity is not None or proper_noun or self.subject_counts.get(phrase.lemma_key, 0) >= 2
+                or self.mention_counts.get(phrase.lemma_key, 0) >= MENTIONS_OF_A_NAME)
 
     def note_subject(self, phrase: Phrase, plural: bool, proper_noun: bool) -> None:
         self.subject_counts[phrase.lemma_key] = self.subject_counts.get(phrase.lemma_key, 0) + 1
         if self.can_be_antecedent(phrase, proper_noun):
             self.subjects.append(_Subject(phrase, plural, self.sentence))
 
+    def note_name(self, phrase: Phrase) -> None:
+        """A noun phrase of this sentence: counted, and remembered for "the herb" when it is a lexicon entity."""
+        self.mention_counts[phrase.lemma_key] = self.mention_counts.get(phrase.lemma_key, 0) + 1
+        self.note_mention(phrase)
+
     def note_mention(self, phrase: Phrase) -> None:
+        """A claim's argument: a lexicon entity is remembered for "the herb"."""
         if phrase.entity is not None:
             self.mentions.append((self.sentence, phrase))
 

@@ -86,13 +86,13 @@ class PhraseResolver:
             if self._is_constituent(token):
                 self._constituents(token, depth=0)
 
-    def named_entities(self) -> list[Phrase]:
-        """The lexicon entities the sentence names anywhere, claim or not (what "the herb" may later mean)."""
+    def noun_phrases(self) -> list[Phrase]:
+        """Every noun phrase the sentence names, claim or not (what "the herb" or "it" may later mean)."""
         found = []
         for token in self.sentence:
             if token.pos_ in NOMINAL and token.dep_ != "compound":
                 phrase = self._phrase(token)
-                if phrase is not None and phrase.entity is not None:
+                if phrase is not None:
                     found.append(phrase)
         return found
 
@@ -151,7 +151,9 @@ class PhraseResolver:
         if token.pos_ == "PRON" or lower in DEMONSTRATIVES or token.pos_ in {"DET", "NUM"}:
             return []
         if self._is_constituent(token):
-            return self._constituents(token, depth)
+            parts = self._constituents(token, depth)
+            if parts or lemma not in self.lexicon.cue("chemicalClassNoun"):
+                return parts  # "flavonoids" alone still names a class of chemicals; "compounds" alone does not
         if lemma in self.lexicon.cue("quantityNoun"):
             counted = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
             if counted:

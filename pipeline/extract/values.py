@@ -198,9 +198,22 @@ def _dose(token: Token, value: Value, lexicon: Lexicon) -> ValueFrame | None:
         return ValueFrame(measured, predicate, value, token)
     for trigger in _dose_triggers(token, lexicon, predicate):
         measured = _of_object(trigger)  # "a daily dose of ginkgo is 120 to 240 mg"
+        if measured is not None and token not in measured.subtree:
+            return ValueFrame(measured, predicate, value, token)
+        measured = _dosed_by_verb(trigger)
         if measured is not None:
             return ValueFrame(measured, predicate, value, token)
     return None
+
+
+def _dosed_by_verb(trigger: Token) -> Token | None:
+    """"studies used an extract at a dose of 120 mg", "it is taken at doses of 3 mg": what the verb doses."""
+    preposition = trigger.head
+    if trigger.dep_ != "pobj" or preposition.lower_ not in ("at", "in") or preposition.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = preposition.head
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    return objects[0] if objects else clause_subject(verb)
 
 
 def _of_object(token: Token) -> Token | None:
@@ -217,4 +230,4 @@ def _dose_triggers(token: Token, lexicon: Lexicon, predicate: URIRef) -> list[To
     near = [*token.ancestors][:4]
     if token.dep_ in ("attr", "acomp") and token.head.lemma_ == "be":
         near += [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return [t for t in near if lexicon.value_triggers.get(t.lemma_.lower()) == predicate]
+    return [t for t in near if predicate in (lexicon.value_triggers.get(t.lemma_.lower()), lexicon.value_triggers.get(t.lower_))]
