@@ -246,7 +246,11 @@ def _axis(outcome: str, opposites: dict[str, set[str]]) -> tuple[str, int]:
 
 
 def _value_conflicts(dataset: Dataset, claims: dict[ClaimKey, dict]) -> list[dict]:
-    """One conflict per (subject, compared predicate): each side a cluster of overlapping values."""
+    """Conflicts per (subject, compared predicate) between clusters of overlapping values.
+
+    Two clusters make one conflict; more make one per neighbouring pair (12 weeks vs 3 months,
+    3 months vs 6 months), so every conflict has the two sides the JSON contract promises.
+    """
     ranges: dict[tuple[str, str], dict[str, tuple[float, float]]] = {}
     for row in run_query(dataset, query_text("conflicts-value")):
         for iri, low, high in ((row.claimA, row.minA, row.maxA), (row.claimB, row.minB, row.maxB)):
@@ -263,11 +267,10 @@ def _value_conflicts(dataset: Dataset, claims: dict[ClaimKey, dict]) -> list[dic
                 clusters[-1] = (max(clusters[-1][0], high), clusters[-1][1] + [claim])
             else:
                 clusters.append((high, [claim]))
-        if len(clusters) > 1:
-            members = [claim for _, side in clusters for claim in side]
-            named = next((c for c in members if c["predicate"]["id"] == compared), members[0])
+        for (_, lower), (_, upper) in zip(clusters, clusters[1:]):
+            named = next((c for c in lower + upper if c["predicate"]["id"] == compared), lower[0])
             topic = f"{named['subject']['label']}: {named['predicate']['label']}"
-            found.append(_conflict("value", topic, [members for _, members in clusters]))
+            found.append(_conflict("value", topic, [lower, upper]))
     return found
 
 

@@ -337,3 +337,8 @@ def test_dose_given_at_a_dose_of(claims, extract):
              if isinstance(m.object, Value)]
     assert doses == [("Melatonin", 1.0, 5.0)]
     assert not [m for m in extract("Studies used an extract at a dose of 120 mg per day.") if m.subject.text == "mg"]
+
+
+def test_a_number_word_is_not_glued_to_a_unit(extract):
+    mentions = extract("Chronic insomnia lasts more than four weeks, and at that point a doctor should be involved.")
+    assert [m.object.text for m in mentions if isinstance(m.object, Value)] == ["four weeks"]

@@ -153,9 +153,9 @@ def test_seed_corpus_meets_the_extraction_and_conflict_bars(tmp_path):
 
 
 @needs_shared()
-@pytest.mark.parametrize("folder, floor", [("eval", 0.6), ("eval2", 0.6), ("eval3", 0.4)])
+@pytest.mark.parametrize("folder, floor", [("eval", 0.6), ("eval2", 0.6), ("eval3", 0.45), ("eval4", 0.45)])
 def test_held_out_corpora_generalise(tmp_path, folder, floor):
-    """Corpora written for this project on other topics; floors sit below today's scores (0.86, 0.78, 0.47)."""
+    """Corpora written for this project on other topics; floors sit below today's scores (0.86, 0.78, 0.53, 0.54)."""
     corpus = EVAL_CORPUS.parent / folder
     scores = _numbers(_score(tmp_path, corpus, ["--gold", str(corpus / "gold.json")]))
     assert scores["recall"] >= floor
@@ -180,6 +180,15 @@ def test_a_maximum_below_another_sources_minimum_is_a_value_conflict(tmp_path):
     assert len(values) == 1
     sides = sorted(sorted(side["sources"]) for side in values[0]["sides"])
     assert sides == [["a"], ["b", "c"]]
+
+
+def test_three_incompatible_values_make_two_conflicts_of_two_sides(tmp_path):
+    store = _build(tmp_path, {"a": "Chronic pain is defined as pain lasting more than 12 weeks.",
+                              "b": "Chronic pain is defined as pain lasting longer than six months.",
+                              "c": "Chronic pain is defined as pain lasting more than one year."})
+    _, found, _ = _reason(store)
+    values = sorted(sorted(sorted(side["sources"]) for side in x["sides"]) for x in found if x["kind"] == "value")
+    assert values == [[["a"], ["b"]], [["b"], ["c"]]]
 
 
 def test_entity_terms_list_the_words_the_articles_used(tmp_path):

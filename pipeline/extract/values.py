@@ -44,6 +44,9 @@ def find_values(sentence: Span, lexicon: Lexicon) -> Iterator[ValueFrame]:
     pattern = _quantity_pattern(tuple(sorted(lexicon.number_words)), tuple(sorted(lexicon.units)))
     for match in pattern.finditer(text):
         unit_word = match.group(3).lower()
+        last_number = match.group(2) or match.group(1)
+        if not last_number[0].isdigit() and match.start(3) == (match.end(2) if match.group(2) else match.end(1)):
+            continue  # "and" is not "an" + "d"(ays): only digits are written against their unit
         low = _number(match.group(1), lexicon)
         high = _number(match.group(2), lexicon) if match.group(2) else low
         if low is None or high is None or high < low:
@@ -80,13 +83,15 @@ def _predicate_for(kind: str, lexicon: Lexicon) -> URIRef | None:
     return None
 
 
-def _bounded(trigger: URIRef, before: str, after: str, defining: bool, lexicon: Lexicon) -> URIRef:
+def _bounded(trigger: URIRef, before: str, after: str, defining: bool, direct: bool, lexicon: Lexicon) -> URIRef | None:
     """"lasting over 12 weeks" is a minimum, "lasting up to 6 hours" a maximum: the cue picks the predicate.
 
     A trigger of a bounded predicate reads the bound cues of the predicates of its kind right before the value
-    ("more than 12 weeks") or right after it ("three months or more"). With no cue, a definition states a
-    minimum ("chronic pain is pain lasting 3 to 6 months") and anything else a maximum ("symptoms last 3 to 5
-    days"). A trigger of an unbounded predicate ("half-life") needs no cue.
+    ("more than 12 weeks") or right after it ("three months or more"). With no cue, a value the trigger
+    governs directly (``direct``: no other verb between them) reads as a minimum in a definition ("chronic
+    pain is pain lasting 3 to 6 months") and a maximum otherwise ("symptoms last 3 to 5 days"); any other
+    value ("lasts … and happens three nights a week") is not a duration of it. A trigger of an unbounded
+    predicate ("half-life") needs no cue.
     """
     if trigger not in lexicon.bound_cues:
         return trigger
@@ -98,8 +103,8 @@ def _bounded(trigger: URIRef, before: str, after: str, defining: bool, lexicon: 
         if any(re.match(rf"\s*{re.escape(cue)}\b", after) for cue in lexicon.bound_cues_after.get(predicate, ())):
             return predicate
     upper = next((iri for iri in same_kind if lexicon.predicates[iri].upper_bound_of is not None), None)
-    if upper is None:
-        return trigger
+    if upper is None or not direct:
+        return None
     return lexicon.predicates[upper].upper_bound_of if defining else upper
 
 
@@ -130,8 +135,9 @@ def _duration(token: Token, value: Value, text: str, start: int, lexicon: Lexico
     defined = _defined_term(subject, lexicon)
     defining = defined.i != subject.i or (definer is not None and definer.lemma_.lower() in lexicon.cue("definitionVerb")) \
         or _is_definition(verb)
-    predicate = _bounded(_trigger(verb, lexicon), before, after, defining, lexicon)
-    return ValueFrame(defined, predicate, value, verb)
+    direct = verb in lasting or next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), verb) == verb
+    predicate = _bounded(_trigger(verb, lexicon), before, after, defining, direct, lexicon)
+    return ValueFrame(defined, predicate, value, verb) if predicate is not None else None
 
 
 def _is_definition(verb: Token) -> bool:
