@@ -107,6 +107,9 @@ class Lexicon:
         return bool(info) and any(cls in self.superclasses.get(c, frozenset({c})) for c in info.classes)
 
 
+_NOT_IN_LABELS = re.compile(r"[^a-z0-9'µμ]+")
+
+
 def label_key(text: str) -> str:
     """Fold a label for lookup: lower case, straight quotes, punctuation to spaces.
 
@@ -114,7 +117,7 @@ def label_key(text: str) -> str:
     "the body's mu opioid receptors"
     """
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"[^a-z0-9'µμ]+", " ", text).strip()
+    return _NOT_IN_LABELS.sub(" ", text).strip()
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:

@@ -87,13 +87,17 @@ class PhraseResolver:
                 self._constituents(token, depth=0)
 
     def noun_phrases(self) -> list[Phrase]:
-        """Every noun phrase the sentence names, claim or not (what "the herb" or "it" may later mean)."""
+        """Every noun the sentence names with its compounds, claim or not (what "the herb" or "it" may later mean).
+
+        A cheap reading (no modifiers, no broader entity): it runs on every noun of every sentence.
+        """
         found = []
         for token in self.sentence:
             if token.pos_ in NOMINAL and token.dep_ != "compound":
-                phrase = self._phrase(token)
-                if phrase is not None:
-                    found.append(phrase)
+                names = [t.text for t in token.lefts if t.dep_ == "compound"]
+                text, lemma_text = " ".join([*names, token.text]), " ".join([*names, token.lemma_])
+                found.append(Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text),
+                                    entity=self._lookup(text, lemma_text)))
         return found
 
     def phrase_of_word(self, text: str, lemma: str) -> Phrase | None:
