@@ -342,3 +342,13 @@ def test_dose_given_at_a_dose_of(claims, extract):
 def test_a_number_word_is_not_glued_to_a_unit(extract):
     mentions = extract("Chronic insomnia lasts more than four weeks, and at that point a doctor should be involved.")
     assert [m.object.text for m in mentions if isinstance(m.object, Value)] == ["four weeks"]
+
+
+def test_a_repeated_preposition_keeps_both_objects(claims):
+    found = claims("Valerian interacts with alcohol and with sedatives.")
+    assert {("valerian", "interactsWith", "alcohol", "positive"), ("valerian", "interactsWith", "sedatives", "positive")} <= found
+
+
+def test_prepositional_verb_misread_as_plural_noun(claims):
+    found = claims("St. John's wort interacts with antidepressants.")  # "interacts" is tagged as a plural noun
+    assert ("st john's wort", "interactsWith", "antidepressant", "positive") in found

@@ -66,21 +66,28 @@ class FrameFinder:
         verb it is, whatever tree the parser built around it."""
         if token.tag_ != "NNS" or token.i == token.sent.start or token.i + 1 >= token.sent.end:
             return
-        base = next((form for form in (token.lower_[:-1], token.lower_[:-2]) if form in self.lexicon.verb_triggers), None)
-        if base is None or token.lemma_.lower() != base:
-            return
         doc = token.doc
         subject, following = doc[token.i - 1], doc[token.i + 1]
+        forms = [form for form in (token.lower_[:-1], token.lower_[:-2]) if token.lemma_.lower() == form]
+        key = next((f for f in forms if f in self.lexicon.verb_triggers and following.pos_ != "ADP"), None)
+        start = token.i + 1
+        if key is None and following.pos_ == "ADP":  # "Kava interacts/NNS with…": a prepositional verb
+            key = next((f"{f} {following.lower_}" for f in forms if f"{f} {following.lower_}" in self.lexicon.verb_triggers), None)
+            start = token.i + 2
+        if key is None:
+            return
         own = [c for c in token.lefts if c.dep_ == "nsubj" and c.pos_ in NOMINAL]
         if subject.pos_ == "ADV" and own:  # "Chronic pain, which…, frequently disrupts sleep"
             subject = own[-1]
-        if subject.pos_ not in NOMINAL | {"ADJ"} or following.pos_ in ("ADP", "PUNCT", "CCONJ", "VERB", "AUX") and following.tag_ != "VBP":
+        if subject.pos_ not in NOMINAL | {"ADJ"} or start >= token.sent.end:
             return
-        stop = next((t.i for t in doc[token.i + 1 : token.sent.end] if t.pos_ in ("ADP", "PUNCT", "CCONJ", "SCONJ")
+        if start == token.i + 1 and following.pos_ in ("PUNCT", "CCONJ", "VERB", "AUX") and following.tag_ != "VBP":
+            return
+        stop = next((t.i for t in doc[start : token.sent.end] if t.pos_ in ("ADP", "PUNCT", "CCONJ", "SCONJ")
                      or t.tag_ in ("WDT", "VBZ", "VBD", "MD")), token.sent.end)
-        span = doc[token.i + 1 : stop]
+        span = doc[start:stop]
         if len(span):
-            yield Frame(subject, self.lexicon.verb_triggers[base], span.root, token, object_span=span)
+            yield Frame(subject, self.lexicon.verb_triggers[key], span.root, token, object_span=span)
 
     # --- verbal ------------------------------------------------------------------
     def _verbal(self, verb: Token) -> Iterator[Frame]:
@@ -123,9 +130,11 @@ class FrameFinder:
             if child.dep_ in ("dobj", "obj"):
                 yield base, child, "direct"
             elif child.dep_ == "prep":
-                for grandchild in child.children:
-                    if grandchild.dep_ in ("pobj", "pcomp"):
-                        yield f"{base} {child.lower_}", grandchild, "prep"
+                repeated = [c for c in child.children if c.dep_ == "conj" and c.lower_ == child.lower_]  # "with X and with Y"
+                for preposition in (child, *repeated):
+                    for grandchild in preposition.children:
+                        if grandchild.dep_ in ("pobj", "pcomp"):
+                            yield f"{base} {child.lower_}", grandchild, "prep"
             elif child.dep_ == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
