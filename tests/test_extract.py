@@ -352,3 +352,21 @@ def test_a_repeated_preposition_keeps_both_objects(claims):
 def test_prepositional_verb_misread_as_plural_noun(claims):
     found = claims("St. John's wort interacts with antidepressants.")  # "interacts" is tagged as a plural noun
     assert ("st john's wort", "interactsWith", "antidepressant", "positive") in found
+
+
+def test_negation_on_the_copula_of_an_adjective_predicate(claims):
+    assert ("melatonin", "treats", "chronic insomnia", "negative") in claims("Melatonin is not effective for chronic insomnia.")
+
+
+def test_a_list_item_opening_with_it_is_about_the_article_topic(claims):
+    found = claims("Beetroot juice is popular with athletes. Beetroot juice contains nitrates.\n\n"
+                   "- Blood flow improved in most runners.\n\n"
+                   "3. It eases muscle fatigue")
+    assert ("beetroot juice", "treats", "muscle fatigue", "positive") in found
+
+
+def test_the_drug_does_not_refer_to_the_condition_just_described(claims):
+    found = claims("Zolpidem is a sedative. Zolpidem helps people fall asleep. "
+                   "Sleep apnea is defined as breathing that stops during sleep. The drug is not effective for sleep apnea.")
+    assert ("zolpidem", "treats", "sleep apnea", "negative") in found
+    assert not any(row[0] == "sleep apnea" for row in found)

@@ -84,7 +84,7 @@ class Discourse:
                 return subject.phrase
         return None
 
-    def by_class(self, classes: frozenset[URIRef]) -> Phrase | None:
+    def by_class(self, classes: frozenset[URIRef], noun: str = "") -> Phrase | None:
         """The entity a definite class noun refers back to ("the herb" → kratom).
 
         The previous sentence's subject when it can be of the class (an unknown name, or a lexicon
@@ -96,12 +96,14 @@ class Discourse:
         """
         if self.subjects and self.sentence - self.subjects[-1].sentence <= 1 and not self.subjects[-1].plural:
             last = self.subjects[-1].phrase  # "St. John's wort may help… The herb interacts with…"
-            if last.entity is None or any(self.lexicon.is_a(last.entity, cls) for cls in classes):
+            topic = self.topic()
+            if (last.entity is None and (topic is None or topic.lemma_key == last.lemma_key)) or (
+                    last.entity is not None and any(self.lexicon.is_a(last.entity, cls) for cls in classes)):
                 return last
         candidates: list[Phrase] = []
         for _, phrase in reversed(self.mentions):
-            if phrase.entity is not None and any(self.lexicon.is_a(phrase.entity, cls) for cls in classes):
-                candidates.append(phrase)
+            if phrase.entity is not None and phrase.lemma_key != noun and any(self.lexicon.is_a(phrase.entity, cls) for cls in classes):
+                candidates.append(phrase)  # "drugs" in general is not what "the drug" refers back to
         if candidates:
             recent = {p.entity for p in candidates[:3]}
             return candidates[0] if len(recent) == 1 else None

@@ -33,6 +33,8 @@ def is_negated(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None
     """Denied by a negation word on the anchor or its control chain, or by "without"/"contrary to" above it."""
     negation = lexicon.cue("negation")
     tokens = [anchor, *(extra or [])]
+    if anchor.dep_ in ("acomp", "attr", "oprd"):
+        tokens.append(anchor.head)  # "the drug is not effective for …": the negation sits on the copula
     for token in tokens:
         for child in token.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in negation):

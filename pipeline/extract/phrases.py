@@ -43,6 +43,7 @@ class PhraseResolver:
     lexicon: Lexicon
     discourse: Discourse
     sentence: Span
+    list_item: bool = False  # the sentence opens an item of a list ("3. It eases muscle soreness")
     current_subject: Phrase | None = None
     current_subject_index: int = -1
     current_is_named: bool = False
@@ -141,6 +142,10 @@ class PhraseResolver:
                 return self._resolve_one(head.head, depth + 1)
             return []
         if lower in SINGULAR_PRONOUNS | PLURAL_PRONOUNS:
+            if self.list_item and token.i == self.sentence.start and lower in SINGULAR_PRONOUNS:
+                topic = self.discourse.topic()  # a listicle's items are about what the article is about
+                if topic is not None:
+                    return [topic]
             current = self.current_subject if 0 <= self.current_subject_index < token.i and self.current_is_named else None
             if current is None and lower in SINGULAR_PRONOUNS:
                 current = self._named_before(token)
@@ -249,7 +254,7 @@ class PhraseResolver:
             return []  # "a herb which soothes worry" is any herb: no entity
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             return None  # "the root of Withania somnifera" names its own referent
-        antecedent = self.discourse.by_class(classes)
+        antecedent = self.discourse.by_class(classes, token.lemma_.lower())
         return [antecedent] if antecedent else []
 
     def _is_constituent(self, token: Token) -> bool:
