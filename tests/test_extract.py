@@ -370,3 +370,16 @@ def test_the_drug_does_not_refer_to_the_condition_just_described(claims):
                    "Sleep apnea is defined as breathing that stops during sleep. The drug is not effective for sleep apnea.")
     assert ("zolpidem", "treats", "sleep apnea", "negative") in found
     assert not any(row[0] == "sleep apnea" for row in found)
+
+
+def test_a_short_heading_names_what_its_section_is_about(claims):
+    found = claims("Kratom\nKratom can cause insomnia.\n\n"
+                   "Valerian tea\nA warm cup before bed is relaxing for many people. It improves sleep quality, "
+                   "and it may interact with sedatives.\n")
+    assert {("valerian", "improves", "sleep", "positive"), ("valerian", "interactsWith", "sedatives", "positive")} <= found
+    assert not any(row[0] == "kratom" and row[2] in ("sleep", "sedatives") for row in found)
+
+
+def test_a_heading_naming_a_kind_of_section_is_not_an_antecedent(claims):
+    found = claims("Safety\nIt can cause headaches.\n")
+    assert not any(row[0] == "safety" for row in found)

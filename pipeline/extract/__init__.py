@@ -31,6 +31,7 @@ from .phrases import PhraseResolver
 from .statements import Block, is_clause
 from .values import find_values
 
+MAX_SECTION_NAME_WORDS = 3
 EXTRACTOR_NAME = "claimgraph-dependency"
 EXTRACTOR_VERSION = "0.3.0"
 
@@ -41,12 +42,29 @@ def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> lis
     finder = FrameFinder(lexicon)
     mentions: list[ClaimMention] = []
     for block, doc in parsed:
+        if block.heading:
+            discourse.open_section(_heading_names(doc, discourse, lexicon))
+            continue
         for sentence in doc.sents:
             if block.list_item and not is_clause(sentence):
                 continue
             mentions.extend(_sentence_claims(sentence, block, discourse, finder, lexicon))
             discourse.next_sentence()
     return _merge_duplicates(mentions)
+
+
+def _heading_names(doc: Doc, discourse: Discourse, lexicon: Lexicon) -> Phrase | None:
+    """The one thing a short heading names ("Tart cherry juice", "Gabapentin"); None for a clause ("How it
+    works"), a list of things, or a kind of section ("Safety", "Active compounds", "The bottom line")."""
+    root = doc[:].root
+    words = [t for t in doc if t.is_alpha]
+    if root.pos_ not in ("NOUN", "PROPN") or any(t.pos_ in ("VERB", "AUX") for t in doc) or len(words) > MAX_SECTION_NAME_WORDS:
+        return None
+    generic = lexicon.cue("sectionNoun") | lexicon.cue("nonEntityNoun") | lexicon.cue("constituentNoun") | lexicon.cue("propertyNoun")
+    if any(t.lemma_.lower() in generic for t in words):
+        return None
+    found = PhraseResolver(lexicon, discourse, doc[:]).resolve(root)
+    return found[0] if len(found) == 1 else None
 
 
 def _merge_duplicates(mentions: list[ClaimMention]) -> list[ClaimMention]:

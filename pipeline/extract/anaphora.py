@@ -38,9 +38,19 @@ class Discourse:
     mentions: list[tuple[int, Phrase]] = field(default_factory=list)
     subject_counts: dict[str, int] = field(default_factory=dict)
     mention_counts: dict[str, int] = field(default_factory=dict)
+    section: Phrase | None = None  # what the current section's heading names, if it names one thing
+    section_start: int = 0
 
     def next_sentence(self) -> None:
         self.sentence += 1
+
+    def open_section(self, named: Phrase | None) -> None:
+        """A heading that names one thing ("Gabapentin", "Chamomile tea") starts a section about it: "it" and
+        "this drug" refer to it until another is named, and earlier subjects stop being antecedents. Any other
+        heading ("Side effects and interactions", "How it works") only ends the previous section's thing."""
+        self.section = named
+        if named is not None:
+            self.section_start = self.sentence
 
     def can_be_antecedent(self, phrase: Phrase, proper_noun: bool) -> bool:
         """Named things (lexicon entities, proper nouns, recurring subjects or mentions) can be referred back to."""
@@ -78,11 +88,11 @@ class Discourse:
         if current is not None:
             return current
         for subject in reversed(self.subjects):
-            if self.sentence - subject.sentence > MEMORY_SENTENCES:
-                return None
+            if self.sentence - subject.sentence > MEMORY_SENTENCES or subject.sentence < self.section_start:
+                break
             if subject.plural == plural:
                 return subject.phrase
-        return None
+        return None if plural else self.section
 
     def by_class(self, classes: frozenset[URIRef], noun: str = "") -> Phrase | None:
         """The entity a definite class noun refers back to ("the herb" → kratom).
@@ -94,6 +104,9 @@ class Discourse:
         When no lexicon entity of the class was mentioned, an unknown topic can still be meant ("Kava … the
         herb"): the article's recurring named subject is taken when it is the only one recently.
         """
+        if self.section is not None and (self.section.entity is None or any(self.lexicon.is_a(self.section.entity, cls) for cls in classes)) \
+                and not any(s.sentence >= self.section_start and s.phrase.entity is not None for s in self.subjects):
+            return self.section  # "Gabapentin" (heading), "This prescription drug is effective…"
         if self.subjects and self.sentence - self.subjects[-1].sentence <= 1 and not self.subjects[-1].plural:
             last = self.subjects[-1].phrase  # "St. John's wort may help… The herb interacts with…"
             topic = self.topic()

@@ -246,10 +246,11 @@ class PhraseResolver:
         if named is not None and named.entity is not None:
             return None  # "other medications" names a lexicon entity
         vague = self.lexicon.cue("vagueModifier")
-        if any(c.dep_ in MODIFIER_DEPS | {"nummod"} and c.lemma_.lower() not in vague and c.lower_ not in vague
-               for c in token.children):
-            return None
         determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
+        pointing = bool(determiners) and determiners[0].lower_ in DEMONSTRATIVES  # "this prescription drug" points back
+        if not pointing and any(c.dep_ in MODIFIER_DEPS | {"nummod"} and c.lemma_.lower() not in vague and c.lower_ not in vague
+                                for c in token.children):
+            return None
         if not determiners or determiners[0].lower_ not in {"the", "this", "that", "its", "these", "those"}:
             return []  # "a herb which soothes worry" is any herb: no entity
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):

@@ -1,10 +1,12 @@
-"""Split an article into blocks and keep those that make statements.
+"""Split an article into blocks and keep those that make statements, and short headings.
 
-Headings and bullet lists that are not sentences make no claims, so they are
-never parsed. A block is one line of the article text.
+Bullet lists that are not sentences make no claims, so they are never parsed.
+Short headings make no claims either, but they say what the section under them
+is about ("Gabapentin", then "This drug is effective for nerve pain"), so they
+are kept as ``heading`` blocks for the anaphora. A block is one line of the text.
 
->>> [b.text for b in statement_blocks("Kratom and Sleep\\nKratom may improve sleep.\\n- Dosage tips\\n- Caffeine blocks adenosine receptors.")]
-['Kratom may improve sleep.', 'Caffeine blocks adenosine receptors.']
+>>> [(b.text, b.heading) for b in statement_blocks("Kratom and Sleep\\nKratom may improve sleep.\\n- Dosage tips\\n- Caffeine blocks adenosine receptors.")]
+[('Kratom and Sleep', True), ('Kratom may improve sleep.', False), ('Caffeine blocks adenosine receptors.', False)]
 >>> [(b.text, b.list_item) for b in statement_blocks("- Caffeine raises heart rate")]
 [('Caffeine raises heart rate', True)]
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣]|\d{1,3}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
 _MIN_WORDS_WITHOUT_FULL_STOP = 12
+_MAX_HEADING_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Block:
     text: str
     start: int
     list_item: bool = False
+    heading: bool = False
 
 
 def is_statement(line: str) -> bool:
@@ -58,6 +62,8 @@ def statement_blocks(text: str) -> list[Block]:
             blocks.append(Block(stripped, start + leading))
         elif stripped and marker and len(stripped.split()) >= 3:
             blocks.append(Block(stripped, start + leading, list_item=True))
+        elif stripped and not marker and len(stripped.split()) <= _MAX_HEADING_WORDS and not stripped.endswith("?"):
+            blocks.append(Block(stripped, start + leading, heading=True))
     return blocks
 
 
