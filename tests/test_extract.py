@@ -383,3 +383,9 @@ def test_a_short_heading_names_what_its_section_is_about(claims):
 def test_a_heading_naming_a_kind_of_section_is_not_an_antecedent(claims):
     found = claims("Safety\nIt can cause headaches.\n")
     assert not any(row[0] == "safety" for row in found)
+
+
+def test_brewed_from_and_a_source_of(claims):
+    assert ("rooibos", "derivedFrom", "aspalathus linearis", "positive") in claims(
+        "Rooibos is brewed from the leaves of Aspalathus linearis.")
+    assert ("salmon", "hasConstituent", "vitamin d", "positive") in claims("Salmon, a good source of vitamin D, is popular.")

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from ..ontology import CG, Lexicon, label_key
 from .anaphora import Discourse
 from .frames import Frame, FrameFinder
-from .syntax import clause_subject
+from .syntax import clause_subject, is_plural
 from .mentions import ClaimMention, Phrase, Value
 from .modality import conditions, is_hedged, is_negated
 from .phrases import PhraseResolver
@@ -131,16 +131,8 @@ def _sentence_claims(
     if main_subject is not None:
         phrase, token = main_subject
         discourse.note_mention(phrase)
-        discourse.note_subject(phrase, _is_plural(token), token.pos_ == "PROPN")
+        discourse.note_subject(phrase, is_plural(token), token.pos_ == "PROPN")
     return out
-
-
-def _is_plural(subject: Token) -> bool:
-    """A plural subject by its tag, unless its verb agrees with a singular one ("Ginkgo/NNPS is thought…")."""
-    verb = subject.head
-    if any(t.tag_ == "VBZ" for t in [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]):
-        return False
-    return subject.tag_ in ("NNS", "NNPS")
 
 
 def _main_subject(sentence: Span, resolver: PhraseResolver) -> tuple[Phrase, Token] | None:

@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 from ..ontology import Lexicon, label_key
 from .anaphora import DEMONSTRATIVES, PLURAL_PRONOUNS, SINGULAR_PRONOUNS, Discourse
 from .mentions import Phrase
-from .syntax import NOMINAL, is_such_as, predicated_of
+from .syntax import NOMINAL, is_plural, is_such_as, predicated_of
 
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 OWNER_PREPOSITIONS = frozenset({"in", "of", "from", "within", "inside"})
@@ -312,7 +312,7 @@ class PhraseResolver:
         modifiers = self._kept_modifiers(token)
         words = [t for t in modifiers] + [token]
         text = _surface(words)
-        head_lemma = token.lower_ if token.tag_ == "VBG" else token.lemma_  # "flushing" names flushing, not "flush"
+        head_lemma = token.lemma_ if is_plural(token) else token.lower_  # only plurals fold: not "rooibo", "flush"
         lemma_text = _join(words[:-1]) + (" " if len(words) > 1 else "") + head_lemma
         of_phrase = self._of_phrase(token)
         if of_phrase:

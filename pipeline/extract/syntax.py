@@ -15,6 +15,15 @@ CLIMB_DEPS = frozenset({"xcomp", "conj", "advcl"})
 PARTITIVES = frozenset({"one", "some", "many", "all", "each", "any", "most", "several"})
 
 
+def is_plural(noun: Token) -> bool:
+    """Plural by its tag, unless it is the subject of a verb that agrees with a singular ("Rooibos/NNS is…")."""
+    if noun.tag_ not in ("NNS", "NNPS"):
+        return False
+    verb = noun.head
+    return not (noun.dep_ in ("nsubj", "nsubjpass") and any(
+        t.tag_ == "VBZ" for t in [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]))
+
+
 def _subject_child(verb: Token) -> Token | None:
     """The verb's own subject: the nearest one before it, or a noun misparsed as a compound of a root verb."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
