@@ -389,3 +389,8 @@ def test_brewed_from_and_a_source_of(claims):
     assert ("rooibos", "derivedFrom", "aspalathus linearis", "positive") in claims(
         "Rooibos is brewed from the leaves of Aspalathus linearis.")
     assert ("salmon", "hasConstituent", "vitamin d", "positive") in claims("Salmon, a good source of vitamin D, is popular.")
+
+
+def test_approved_for_and_excellent_for_are_treatments(claims):
+    assert ("sumatriptan", "treats", "headaches", "positive") in claims("Sumatriptan was approved in 1991 for migraine.")
+    assert ("ice", "treats", "swelling", "positive") in claims("Ice is excellent for easing swelling after a sprain.")

@@ -255,6 +255,10 @@ class PhraseResolver:
             return []  # "a herb which soothes worry" is any herb: no entity
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             return None  # "the root of Withania somnifera" names its own referent
+        current = self.current_subject
+        if current is not None and 0 <= self.current_subject_index < token.i and (
+                current.entity is None or any(self.lexicon.is_a(current.entity, cls) for cls in classes)):
+            return [current]  # "Tart cherry juice can cause diarrhea, because the fruit contains sorbitol"
         antecedent = self.discourse.by_class(classes, token.lemma_.lower())
         return [antecedent] if antecedent else []
 
