@@ -227,9 +227,9 @@ class FrameFinder:
             for child in preposition.children:
                 if child.dep_ == "pobj":
                     objects.append(child)
-                elif child.dep_ == "pcomp":
-                    inner = [c for c in child.children if c.dep_ in ("dobj", "obj")]
-                    objects.extend(inner or ([child] if child.tag_ == "VBG" else []))  # "relief from bloating"
+                elif child.dep_ == "pcomp":  # "relief from bloating", "good for easing pain/swelling(VBG)"
+                    inner = [c for c in child.children if c.dep_ in ("dobj", "obj") or c.dep_ == "xcomp" and c.tag_ == "VBG"]
+                    objects.extend(inner or ([child] if child.tag_ == "VBG" else []))
             return objects
         members = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ in NOMINAL | {"VERB"}]
         members = [m for m in members if f"{m.lower_} {noun.lemma_.lower()}" not in self.lexicon.noun_triggers]
