@@ -394,3 +394,8 @@ def test_brewed_from_and_a_source_of(claims):
 def test_approved_for_and_excellent_for_are_treatments(claims):
     assert ("sumatriptan", "treats", "headaches", "positive") in claims("Sumatriptan was approved in 1991 for migraine.")
     assert ("ice", "treats", "swelling", "positive") in claims("Ice is excellent for easing swelling after a sprain.")
+
+
+def test_constituent_noun_misparsed_as_a_modifier_of_its_apposition(claims):
+    found = claims("Kratom is sold as a powder. Its main alkaloid, mitragynine, acts on opioid receptors.")
+    assert ("kratom", "hasConstituent", "mitragynine", "positive") in found

@@ -270,6 +270,11 @@ class PhraseResolver:
         owners: list[Phrase] = []
         members: list[Phrase] = []
         examples = self.lexicon.cue("exampleMarker")
+        doc = token.doc
+        if token.dep_ in ("nmod", "compound") and token.head.i > token.i + 1 and doc[token.i + 1].text == ",":
+            named = self._phrase(token.head)  # "Its main alkaloid, mitragynine, …" parsed as a modifier of the name
+            members.extend([named] if named is not None else [])
+            owners.extend(p for c in token.head.children if c.dep_ == "poss" for p in self._resolve_one(c, depth + 1))
         for child in token.children:
             if child.dep_ == "poss":
                 owners.extend(self._resolve_one(child, depth + 1))
