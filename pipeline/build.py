@@ -65,7 +65,8 @@ from .store import (
     remove_article, stored_ontology_digest, write_articles, write_groups, write_ontology, drop_orphan_claims,
 )
 
-CONFLICT_QUERIES = {"polarity": "conflicts-polarity", "opposing": "conflicts-opposing", "value": "conflicts-value"}
+CONFLICT_QUERIES = {"polarity": "conflicts-polarity", "entailed": "conflicts-entailed", "opposing": "conflicts-opposing",
+                    "value": "conflicts-value"}
 ClaimKey = tuple[str, str]  # (claim IRI, "positive" | "negative")
 
 
@@ -382,6 +383,8 @@ def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str,
         for row in scratch.query(query_text(name), use_default_graph_as_union=True):
             if kind == "polarity":
                 found.add((kind, row["claim"].value, row["claim"].value))
+            elif kind == "entailed":  # "does not affect sleep" vs "disrupts sleep": a polarity conflict between two claims
+                found.add((kind, row["asserted"].value, row["denied"].value))
             else:
                 found.add((kind, row["claimA"].value, row["claimB"].value))
     return found
@@ -418,6 +421,8 @@ def _describe_conflict(store: ox.Store, conflict: tuple[str, str, str]) -> dict:
     kind, a, b = conflict
     if kind == "polarity":
         return {"kind": kind, "claims": [_describe(store, (a, "positive")), _describe(store, (a, "negative"))]}
+    if kind == "entailed":
+        return {"kind": "polarity", "claims": [_describe(store, (a, "positive")), _describe(store, (b, "negative"))]}
     return {"kind": kind, "claims": [_describe(store, (a, "positive")), _describe(store, (b, "positive"))]}
 
 

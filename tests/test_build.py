@@ -96,6 +96,18 @@ def test_report_lists_claims_and_conflicts_that_came_and_went(tmp_path):
     assert last_report(store)["removed"] == ["b"]
 
 
+def test_report_counts_a_denied_general_effect_against_a_specific_one(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    store = tmp_path / "store"
+    (folder / "a.txt").write_text("In many adults, caffeine disrupts sleep.\n")
+    build([folder], store)
+    (folder / "b.txt").write_text("For most people, caffeine does not affect sleep.\n")
+    second = build([folder], store)
+    assert [[(c["predicate"], c["polarity"]) for c in x["claims"]] for x in second.conflicts_appeared] == [
+        [("disrupts", "positive"), ("affects", "negative")]]
+
+
 def test_diff_shows_the_last_build_that_changed_the_store(cli, tmp_path):
     folder = corpus(tmp_path / "in", "melatonin-jet-lag.md")
     store = tmp_path / "store"
