@@ -399,3 +399,17 @@ def test_approved_for_and_excellent_for_are_treatments(claims):
 def test_constituent_noun_misparsed_as_a_modifier_of_its_apposition(claims):
     found = claims("Kratom is sold as a powder. Its main alkaloid, mitragynine, acts on opioid receptors.")
     assert ("kratom", "hasConstituent", "mitragynine", "positive") in found
+
+
+def test_a_form_word_keeps_how_the_article_wrote_it_and_the_bark_refers_back(cli_json, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bark.txt").write_text("White willow bark is an old remedy. White willow bark comes from Salix alba. "
+                                     "The bark contains salicin.\n")
+    from pipeline.build import build
+
+    build([folder], tmp_path / "store")
+    claims = cli_json("claims", "--store", tmp_path / "store")
+    found = {(c["subject"]["label"], c["predicate"]["label"], c["object"]["label"]) for c in claims}
+    assert {("willow", "derived from", "salix alba"), ("willow", "has constituent", "salicin")} <= found
+    assert all("white willow bark" in [a.lower() for a in c["subject"].get("aliases", [])] for c in claims)

@@ -10,7 +10,7 @@ active compounds, such as mitragynine"); and resolves anaphora.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 from spacy.tokens import Span, Token
@@ -176,14 +176,29 @@ class PhraseResolver:
         if {lemma, lower} & (self.lexicon.cue("transparentNoun") | self.lexicon.cue("aspectNoun")):
             inner = self._modifier_entity(token, depth)
             if inner is not None:
-                return inner
+                written = _surface([*self._kept_modifiers(token), token])
+                return [replace(p, text=written) if len(inner) == 1 and p.text in written else p for p in inner]
+                # "White willow bark" names willow, and is how the article wrote it (an alias)
             if self._lookup(token.text, token.lemma_) is None and not (
                     lemma in self.lexicon.cue("aspectNoun") and self._kept_modifiers(token)):
-                return []  # "the powder" alone names nothing; "cognitive behavioural therapy" does
+                if lemma in self.lexicon.cue("transparentNoun") and not self._kept_modifiers(token):
+                    return self._definite_form(token)  # "The bark contains salicin": the bark of what the text is about
+                return []  # "cognitive behavioural therapy" names itself; "a powder" names nothing
         phrase = self._phrase(token)
         if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun") and " " not in phrase.key):
             return []  # "system" alone names nothing; "immune system" does
         return [phrase]
+
+    def _definite_form(self, token: Token) -> list[Phrase]:
+        """"the bark", "the oil", "this extract": a definite form word stands for the sentence's named subject
+        before it, else the section's or the article's topic; with any other determiner it names nothing."""
+        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if not determiners or determiners[0] not in ("the", "this", "that"):
+            return []
+        if self.current_subject is not None and 0 <= self.current_subject_index < token.i and self.current_is_named:
+            return [self.current_subject]
+        referent = self.discourse.section or self.discourse.topic()
+        return [referent] if referent is not None else []
 
     def _named_before(self, pronoun: Token) -> Phrase | None:
         """"…when incorporating kratom, as it may…": the nearest named singular noun earlier in the sentence."""
@@ -314,8 +329,8 @@ class PhraseResolver:
 
     def _phrase(self, token: Token) -> Phrase | None:
         """The folded phrase of a noun with its restrictive modifiers, matched against the lexicon."""
-        if token.pos_ not in NOMINAL and token.pos_ != "ADJ" and token.pos_ != "VERB":
-            return None
+        if token.pos_ not in NOMINAL | {"ADJ", "VERB"} and not (token.dep_ in ARGUMENT_DEPS and token.is_alpha):
+            return None  # "from Salix alba/RB": where a noun must be, a mis-tagged word is one
         if token.tag_.startswith("VB") and token.pos_ in NOMINAL or token.tag_ in ("JJR", "JJS", "RBR", "RBS"):
             return None  # "…and shortens", "far more": not names of things
         modifiers = self._kept_modifiers(token)
