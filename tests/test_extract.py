@@ -413,3 +413,9 @@ def test_a_form_word_keeps_how_the_article_wrote_it_and_the_bark_refers_back(cli
     found = {(c["subject"]["label"], c["predicate"]["label"], c["object"]["label"]) for c in claims}
     assert {("willow", "derived from", "salix alba"), ("willow", "has constituent", "salicin")} <= found
     assert all("white willow bark" in [a.lower() for a in c["subject"].get("aliases", [])] for c in claims)
+
+
+def test_thousands_separators_in_doses(extract):
+    doses = [(m.object.low, m.object.high) for m in extract("Gabapentin is usually taken at doses of 900–3,600 mg per day.")
+             if isinstance(m.object, Value)]
+    assert doses == [(900.0, 3600.0)]

@@ -25,7 +25,7 @@ from .syntax import NOMINAL, clause_subject
 @lru_cache(maxsize=4)
 def _quantity_pattern(number_words: tuple[str, ...], unit_words: tuple[str, ...]) -> re.Pattern[str]:
     """Number (digits or a number word), optional range end, then a unit word."""
-    number = r"(\d+(?:[.,]\d+)?|" + "|".join(map(re.escape, number_words)) + ")"
+    number = r"(\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:[.,]\d+)?|" + "|".join(map(re.escape, number_words)) + ")"
     unit = "(" + "|".join(map(re.escape, sorted(unit_words, key=len, reverse=True))) + ")"
     return re.compile(rf"\b{number}(?:\s*(?:-|–|—|to|or)\s*{number})?[\s-]*{unit}\b", re.IGNORECASE)
 
@@ -69,7 +69,14 @@ def find_values(sentence: Span, lexicon: Lexicon) -> Iterator[ValueFrame]:
 
 
 def _number(word: str, lexicon: Lexicon) -> float | None:
-    word = word.lower().replace(",", ".")
+    """A number as written: "1,500" is fifteen hundred, "1,5" and "1.5" are one and a half.
+
+    >>> from pipeline.ontology import load_lexicon
+    >>> [_number(w, load_lexicon()) for w in ("1,500", "3,600", "1,5", "0.5", "two")]
+    [1500.0, 3600.0, 1.5, 0.5, 2.0]
+    """
+    word = word.lower()
+    word = word.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", word) else word.replace(",", ".")
     try:
         return float(word)
     except ValueError:
