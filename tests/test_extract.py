@@ -419,3 +419,8 @@ def test_thousands_separators_in_doses(extract):
     doses = [(m.object.low, m.object.high) for m in extract("Gabapentin is usually taken at doses of 900–3,600 mg per day.")
              if isinstance(m.object, Value)]
     assert doses == [(900.0, 3600.0)]
+
+
+def test_it_in_a_coordinated_clause_is_the_sentence_subject(claims):
+    found = claims("Peppermint oil is distilled from the leaves of Mentha piperita, and it contains menthol.")
+    assert {("peppermint", "derivedFrom", "mentha piperita", "positive"), ("peppermint", "hasConstituent", "menthol", "positive")} <= found

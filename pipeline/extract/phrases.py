@@ -147,6 +147,9 @@ class PhraseResolver:
                 if topic is not None:
                     return [topic]
             current = self.current_subject if 0 <= self.current_subject_index < token.i and self.current_is_named else None
+            if current is None and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "conj" \
+                    and 0 <= self.current_subject_index < token.i:
+                current = self.current_subject  # "X is distilled from…, and it contains…": the same subject
             if current is None and lower in SINGULAR_PRONOUNS:
                 current = self._named_before(token)
             antecedent = self.discourse.pronoun(lower, current)
@@ -250,6 +253,8 @@ class PhraseResolver:
                 named = self.phrase_of_word(child.text, child.lemma_)
                 if named is not None:
                     return [named]
+                if child.dep_ == "amod" and child.pos_ in NOMINAL:  # "Lavender/NN oil" with the noun as an amod
+                    return self._resolve_one(child, depth + 1) or None
         return None
 
     def _class_anaphor(self, token: Token) -> list[Phrase] | None:
