@@ -136,7 +136,8 @@ def normalise(mentions: list[ClaimMention], lexicon: Lexicon | None = None) -> l
                 continue
             object_node = obj.iri
             object_text = mention.object.text
-        predicate = lexicon.fitted(mention.predicate, object_node) if isinstance(obj, EntityTerm) else mention.predicate
+        kind = (obj.broader or obj.iri) if isinstance(obj, EntityTerm) else None  # "joint pain" is a kind of pain
+        predicate = lexicon.fitted(mention.predicate, kind) if kind is not None else mention.predicate
         claim = Claim(claim_iri(subject.iri, predicate, object_node), subject, predicate, obj)
         item = Evidence(
             claim=claim,

@@ -424,3 +424,12 @@ def test_thousands_separators_in_doses(extract):
 def test_it_in_a_coordinated_clause_is_the_sentence_subject(claims):
     found = claims("Peppermint oil is distilled from the leaves of Mentha piperita, and it contains menthol.")
     assert {("peppermint", "derivedFrom", "mentha piperita", "positive"), ("peppermint", "hasConstituent", "menthol", "positive")} <= found
+
+
+def test_the_cream_under_a_heading_is_the_heading_subject(claims):
+    found = claims("Arnica Gel\nThe gel relieves bruising, although it can cause a rash.\n")
+    assert {("arnica gel", "treats", "bruising", "positive"), ("arnica gel", "causes", "rash", "positive")} <= found
+
+
+def test_helping_a_kind_of_known_condition_treats_it(claims):
+    assert ("glucosamine", "treats", "knee pain", "positive") in claims("Glucosamine helps many people with knee pain.")

@@ -145,7 +145,8 @@ def _main_subject(sentence: Span, resolver: PhraseResolver) -> tuple[Phrase, Tok
         return None
     resolver.current_subject = phrases[0]
     resolver.current_subject_index = subject.i
-    resolver.current_is_named = resolver.discourse.can_be_antecedent(phrases[0], subject.pos_ == "PROPN")
+    resolver.current_is_named = resolver.discourse.can_be_antecedent(phrases[0], subject.pos_ == "PROPN") or (
+        phrases[0] == resolver.discourse.section)  # a section's subject, however it was named
     return phrases[0], subject
 
 

@@ -129,6 +129,8 @@ class FrameFinder:
         for child in verb.children:
             if child.dep_ in ("dobj", "obj"):
                 yield base, child, "direct"
+            elif child.dep_ == "xcomp" and child.tag_ == "VBG" and not any(c.dep_ in ("dobj", "obj", "prep") for c in child.children):
+                yield base, child, "direct"  # "relieves bruising/VBG": a gerund noun the parser made a clause
             elif child.dep_ == "prep":
                 repeated = [c for c in child.children if c.dep_ == "conj" and c.lower_ == child.lower_]  # "with X and with Y"
                 for preposition in (child, *repeated):
@@ -160,9 +162,9 @@ class FrameFinder:
         """Attach the object, looking through gerunds ("for managing pain") and effect modifiers ("improved sleep")."""
         if obj.pos_ == "VERB":
             inner = [c for c in obj.children if c.dep_ in ("dobj", "obj")]
-            if not inner:
+            if not inner and not (obj.tag_ == "VBG" and obj.dep_ == "xcomp"):
                 return
-            obj = inner[0]
+            obj = inner[0] if inner else obj  # "relieves bruising/VBG" names bruising itself
         predicate = self._compose(predicate, obj)
         if predicate is None:
             return

@@ -187,10 +187,25 @@ class PhraseResolver:
                 if lemma in self.lexicon.cue("transparentNoun") and not self._kept_modifiers(token):
                     return self._definite_form(token)  # "The bark contains salicin": the bark of what the text is about
                 return []  # "cognitive behavioural therapy" names itself; "a powder" names nothing
+        shortened = self._shortened_name(token)
+        if shortened is not None:
+            return [shortened]
         phrase = self._phrase(token)
         if phrase is None or (phrase.entity is None and lemma in self.lexicon.cue("nonEntityNoun") and " " not in phrase.key):
             return []  # "system" alone names nothing; "immune system" does
         return [phrase]
+
+    def _shortened_name(self, token: Token) -> Phrase | None:
+        """"the cream" under the heading "Capsaicin Cream": a definite bare noun that ends the name of the
+        section's (or the article's) subject stands for that subject."""
+        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if not determiners or determiners[0] not in ("the", "this") or self._kept_modifiers(token):
+            return None
+        for referent in (self.discourse.section, self.discourse.topic()):
+            if referent is not None and " " in referent.text and label_key(referent.text).split()[-1] in (
+                    token.lower_, token.lemma_.lower()):
+                return referent
+        return None
 
     def _definite_form(self, token: Token) -> list[Phrase]:
         """"the bark", "the oil", "this extract": a definite form word stands for the sentence's named subject
