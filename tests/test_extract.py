@@ -361,8 +361,10 @@ def test_negation_on_the_copula_of_an_adjective_predicate(claims):
 def test_a_list_item_opening_with_it_is_about_the_article_topic(claims):
     found = claims("Beetroot juice is popular with athletes. Beetroot juice contains nitrates.\n\n"
                    "- Blood flow improved in most runners.\n\n"
-                   "3. It eases muscle fatigue")
+                   "3. It eases muscle fatigue\n\n"
+                   "4. It can lower blood pressure.")
     assert ("beetroot juice", "treats", "muscle fatigue", "positive") in found
+    assert len({row for row in found if row[0] == "beetroot juice" and row[2] not in ("nitrates", "nitrate")}) == 2
 
 
 def test_the_drug_does_not_refer_to_the_condition_just_described(claims):

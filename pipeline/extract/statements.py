@@ -34,6 +34,7 @@ class Block:
     start: int
     list_item: bool = False
     heading: bool = False
+    bulleted: bool = False  # behind a bullet or number, sentence or not ("5. It can improve sleep.")
 
 
 def is_statement(line: str) -> bool:
@@ -59,9 +60,9 @@ def statement_blocks(text: str) -> list[Block]:
         leading = len(stripped) - len(stripped.lstrip())
         stripped = stripped.lstrip()
         if stripped and is_statement(stripped):
-            blocks.append(Block(stripped, start + leading))
+            blocks.append(Block(stripped, start + leading, bulleted=bool(marker)))
         elif stripped and marker and len(stripped.split()) >= 3:
-            blocks.append(Block(stripped, start + leading, list_item=True))
+            blocks.append(Block(stripped, start + leading, list_item=True, bulleted=True))
         elif stripped and not marker and len(stripped.split()) <= _MAX_HEADING_WORDS and not stripped.endswith("?"):
             blocks.append(Block(stripped, start + leading, heading=True))
     return blocks
