@@ -153,9 +153,9 @@ def test_seed_corpus_meets_the_extraction_and_conflict_bars(tmp_path):
 
 
 @needs_shared()
-@pytest.mark.parametrize("folder, floor", [("eval", 0.6), ("eval2", 0.6), ("eval3", 0.45), ("eval4", 0.45)])
+@pytest.mark.parametrize("folder, floor", [("eval", 0.6), ("eval2", 0.6), ("eval3", 0.45), ("eval4", 0.5), ("eval5", 0.45)])
 def test_held_out_corpora_generalise(tmp_path, folder, floor):
-    """Corpora written for this project on other topics; floors sit below today's scores (0.86, 0.78, 0.53, 0.54)."""
+    """Corpora written for this project on other topics; floors sit below today's scores (0.86, 0.79, 0.55, 0.64, 0.52)."""
     corpus = EVAL_CORPUS.parent / folder
     scores = _numbers(_score(tmp_path, corpus, ["--gold", str(corpus / "gold.json")]))
     assert scores["recall"] >= floor
