@@ -88,7 +88,7 @@ def _object_key(obj: Phrase | Value) -> tuple:
 def _sentence_claims(
     sentence: Span, block: Block, discourse: Discourse, finder: FrameFinder, lexicon: Lexicon
 ) -> list[ClaimMention]:
-    resolver = PhraseResolver(lexicon, discourse, sentence, list_item=block.bulleted and sentence.start == 0)
+    resolver = PhraseResolver(lexicon, discourse, sentence, opens_list_item=block.bulleted and sentence.start == 0)
     main_subject = _main_subject(sentence, resolver)
     start, end = block.start + sentence.start_char, block.start + sentence.end_char
     out: list[ClaimMention] = []

@@ -24,6 +24,7 @@ MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 OWNER_PREPOSITIONS = frozenset({"in", "of", "from", "within", "inside"})
 MAX_PHRASE_WORDS = 6
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
+POINTING_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj"})  # where an "adjective" must be a misread noun
 
 
@@ -43,7 +44,7 @@ class PhraseResolver:
     lexicon: Lexicon
     discourse: Discourse
     sentence: Span
-    list_item: bool = False  # the sentence opens an item of a list ("3. It eases muscle soreness")
+    opens_list_item: bool = False  # the sentence opens an item of a list ("3. It eases muscle soreness")
     current_subject: Phrase | None = None
     current_subject_index: int = -1
     current_is_named: bool = False
@@ -142,14 +143,14 @@ class PhraseResolver:
                 return self._resolve_one(head.head, depth + 1)
             return []
         if lower in SINGULAR_PRONOUNS | PLURAL_PRONOUNS:
-            if self.list_item and token.i == self.sentence.start and lower in SINGULAR_PRONOUNS:
+            if self.opens_list_item and token.i == self.sentence.start and lower in SINGULAR_PRONOUNS:
                 topic = self.discourse.topic()  # a listicle's items are about what the article is about
                 if topic is not None:
                     return [topic]
-            current = self.current_subject if 0 <= self.current_subject_index < token.i and self.current_is_named else None
-            if current is None and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "conj" \
-                    and 0 <= self.current_subject_index < token.i:
-                current = self.current_subject  # "X is distilled from…, and it contains…": the same subject
+            before = self._subject_before(token)
+            current = before if self.current_is_named else None
+            if current is None and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "conj":
+                current = before  # "X is distilled from…, and it contains…": the same subject
             if current is None and lower in SINGULAR_PRONOUNS:
                 current = self._named_before(token)
             antecedent = self.discourse.pronoun(lower, current)
@@ -195,11 +196,14 @@ class PhraseResolver:
             return []  # "system" alone names nothing; "immune system" does
         return [phrase]
 
+    def _subject_before(self, token: Token) -> Phrase | None:
+        """This sentence's own subject, when it comes before ``token``."""
+        return self.current_subject if 0 <= self.current_subject_index < token.i else None
+
     def _shortened_name(self, token: Token) -> Phrase | None:
         """"the cream" under the heading "Capsaicin Cream": a definite bare noun that ends the name of the
         section's (or the article's) subject stands for that subject."""
-        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
-        if not determiners or determiners[0] not in ("the", "this") or self._kept_modifiers(token):
+        if not _points_back(token) or self._kept_modifiers(token):
             return None
         for referent in (self.discourse.section, self.discourse.topic()):
             if referent is not None and " " in referent.text and label_key(referent.text).split()[-1] in (
@@ -210,11 +214,11 @@ class PhraseResolver:
     def _definite_form(self, token: Token) -> list[Phrase]:
         """"the bark", "the oil", "this extract": a definite form word stands for the sentence's named subject
         before it, else the section's or the article's topic; with any other determiner it names nothing."""
-        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
-        if not determiners or determiners[0] not in ("the", "this", "that"):
+        if not _points_back(token):
             return []
-        if self.current_subject is not None and 0 <= self.current_subject_index < token.i and self.current_is_named:
-            return [self.current_subject]
+        before = self._subject_before(token)
+        if before is not None and self.current_is_named:
+            return [before]
         referent = self.discourse.section or self.discourse.topic()
         return [referent] if referent is not None else []
 
@@ -290,10 +294,9 @@ class PhraseResolver:
             return []  # "a herb which soothes worry" is any herb: no entity
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             return None  # "the root of Withania somnifera" names its own referent
-        current = self.current_subject
-        if current is not None and 0 <= self.current_subject_index < token.i and (
-                current.entity is None or any(self.lexicon.is_a(current.entity, cls) for cls in classes)):
-            return [current]  # "Tart cherry juice can cause diarrhea, because the fruit contains sorbitol"
+        before = self._subject_before(token)
+        if before is not None and (before.entity is None or any(self.lexicon.is_a(before.entity, cls) for cls in classes)):
+            return [before]  # "Tart cherry juice can cause diarrhea, because the fruit contains sorbitol"
         antecedent = self.discourse.by_class(classes, token.lemma_.lower())
         return [antecedent] if antecedent else []
 
@@ -425,6 +428,12 @@ class PhraseResolver:
                     inner = [t for t in pobjs[0].subtree if t.dep_ not in ("punct",) and t.i <= pobjs[0].i]
                     return f"{child.lower_} {_join(inner)}"
         return ""
+
+
+def _points_back(noun: Token) -> bool:
+    """"the bark", "this extract": a definite or demonstrative determiner refers to something named before."""
+    determiner = next((c.lower_ for c in noun.children if c.dep_ == "det"), None)
+    return determiner in POINTING_DETERMINERS
 
 
 def _is_list_item(token: Token) -> bool:

@@ -32,9 +32,13 @@ class Block:
 
     text: str
     start: int
-    list_item: bool = False
     heading: bool = False
     bulleted: bool = False  # behind a bullet or number, sentence or not ("5. It can improve sleep.")
+
+    @property
+    def list_item(self) -> bool:
+        """A bullet that is not written as a sentence ("- Caffeine raises heart rate")."""
+        return self.bulleted and not is_statement(self.text)
 
 
 def is_statement(line: str) -> bool:
@@ -62,7 +66,7 @@ def statement_blocks(text: str) -> list[Block]:
         if stripped and is_statement(stripped):
             blocks.append(Block(stripped, start + leading, bulleted=bool(marker)))
         elif stripped and marker and len(stripped.split()) >= 3:
-            blocks.append(Block(stripped, start + leading, list_item=True, bulleted=True))
+            blocks.append(Block(stripped, start + leading, bulleted=True))
         elif stripped and not marker and len(stripped.split()) <= _MAX_HEADING_WORDS and not stripped.endswith("?"):
             blocks.append(Block(stripped, start + leading, heading=True))
     return blocks
