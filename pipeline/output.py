@@ -19,8 +19,11 @@ class Format(str, Enum):
     csv = "csv"
 
 
+CLAIM_COLUMNS = ("subject", "predicate", "object", "polarity", "modality", "sources")
+
+
 def claim_row(claim: dict) -> dict[str, str]:
-    """The flat view of a claim used by tables and CSV."""
+    """The flat view of a claim used by tables and CSV (its keys are :data:`CLAIM_COLUMNS`)."""
     return {
         "subject": claim["subject"]["label"],
         "predicate": claim["predicate"]["label"],
@@ -35,10 +38,16 @@ def render_json(data: object) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 
 
-def render_csv(rows: Sequence[dict[str, object]]) -> str:
+def render_csv(rows: Sequence[dict[str, object]], columns: Sequence[str] = ()) -> str:
+    """CSV with a header row; ``columns`` gives the header when there are no rows.
+
+    >>> render_csv([], ("kind", "topic"))
+    'kind,topic\\n'
+    """
     buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    fieldnames = list(rows[0]) if rows else list(columns)
+    if fieldnames:
+        writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return buffer.getvalue()
@@ -57,12 +66,12 @@ def print_table(rows: Sequence[dict[str, object]], title: str, console: Console 
     console.print(table)
 
 
-def emit(data: object, rows: Iterable[dict[str, object]], fmt: Format, title: str) -> None:
-    """Print ``data`` as JSON, or its flat ``rows`` as CSV or a table."""
+def emit(data: object, rows: Iterable[dict[str, object]], fmt: Format, title: str, columns: Sequence[str] = ()) -> None:
+    """Print ``data`` as JSON, or its flat ``rows`` as CSV (header from ``columns`` when empty) or a table."""
     if fmt is Format.json:
         print(render_json(data))
     elif fmt is Format.csv:
-        print(render_csv(list(rows)), end="")
+        print(render_csv(list(rows), columns), end="")
     else:
         print_table(list(rows), title)
 

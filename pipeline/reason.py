@@ -7,12 +7,14 @@ their evidence, agreements, and conflicts with their sides.
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Any, Iterable, Mapping
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
 
-from .ontology import CG, label_key
+from .ontology import CG, label_key, load_lexicon
 from .resources import queries_dir
 
 ClaimKey = tuple[str, str]  # (claim IRI, "positive" | "negative")
@@ -35,7 +37,32 @@ def run_query(dataset: Dataset, sparql: str, bindings: Mapping[str, Any] | None 
     try:
         return dataset.query(sparql, initBindings=dict(bindings or {}))
     except Exception as error:  # the parser and Oxigraph raise several exception types
+        prefix = undeclared_prefix(sparql, {name for name, _ in dataset.namespaces()})
+        if prefix is not None:
+            raise QueryError(f"SPARQL query uses the prefix {prefix}: without declaring it "
+                             f"(add PREFIX {prefix}: <…> at the top)") from error
         raise QueryError(f"SPARQL query failed: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from error
+
+
+_NOT_NAMES = re.compile(r'<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|#[^\n]*')  # IRIs, strings, comments
+_PREFIXED = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def undeclared_prefix(sparql: str, known: set[str]) -> str | None:
+    """The first prefix the query uses that neither it nor ``known`` declares (``""`` for ``:name``).
+
+    >>> undeclared_prefix('PREFIX ex: <http://x/> SELECT * { ?s ex:p "a:b" ; foo:q <http://y> }', {"rdf"})
+    'foo'
+    >>> undeclared_prefix("SELECT * { ?s rdf:type ?o }", {"rdf"}) is None
+    True
+    """
+    text = _NOT_NAMES.sub(" ", sparql)
+    declared = {found.group(1) or "" for found in _DECLARED.finditer(text)} | known
+    for found in _PREFIXED.finditer(text):
+        if (found.group(1) or "") not in declared:
+            return found.group(1) or ""
+    return None
 
 
 def _local(value: URIRef | Literal) -> str:
@@ -104,12 +131,59 @@ def _object_term(node: URIRef | Literal, label: Literal | None, text: Literal) -
     return {"id": str(node), "label": str(label or _tail(node))}
 
 
+class UnknownEntity(LookupError):
+    """A name that matches no entity of the claims; the message suggests near names."""
+
+
+def _entity_names(claims: Iterable[dict]) -> dict[str, str]:
+    """Every way to name an entity of the claims (label, alias as written, IRI, IRI tail), folded, to its IRI."""
+    names: dict[str, str] = {}
+    for claim in claims:
+        for term in (claim["subject"], claim["object"]):
+            if "id" not in term:
+                continue
+            names.setdefault(term["id"], term["id"])
+            for name in (term["label"], _tail(URIRef(term["id"])), *term.get("aliases", ())):
+                names.setdefault(label_key(name), term["id"])
+    return names
+
+
+def resolve_entity(claims: Iterable[dict], name: str) -> str:
+    """The IRI of the entity a user's name refers to: IRI, label, IRI tail, or an alias (evidence or lexicon).
+
+    >>> claim = {"subject": {"id": "https://claimgraph.org/entity/melatonin", "label": "melatonin"},
+    ...          "object": {"value": "P1D", "label": "1 day"}}
+    >>> resolve_entity([claim], "Melatonin")
+    'https://claimgraph.org/entity/melatonin'
+    >>> resolve_entity([claim], "melatonine")
+    Traceback (most recent call last):
+    ...
+    pipeline.reason.UnknownEntity: no entity named 'melatonine' in the claims; did you mean: melatonin?
+
+    Raises:
+        UnknownEntity: nothing in the claims goes by that name.
+    """
+    names = _entity_names(claims)
+    found = names.get(name) or names.get(label_key(name))
+    if found is None:
+        alias = load_lexicon().entity_for(name)
+        found = names.get(str(alias)) if alias is not None else None
+    if found is None:
+        near = difflib.get_close_matches(label_key(name), [n for n in names if "://" not in n], n=3, cutoff=0.6)
+        hint = f"; did you mean: {', '.join(near)}?" if near else " (`claimgraph stats` counts them, `claimgraph claims` lists them)"
+        raise UnknownEntity(f"no entity named {name!r} in the claims{hint}")
+    return found
+
+
 def about(claims: Iterable[dict], entity: str) -> list[dict]:
-    """Claims whose subject or object is the named entity (label, alias or IRI tail, case-folded)."""
-    wanted = label_key(entity)
-    return [c for c in claims if any(
-        wanted in (label_key(term.get("label", "")), label_key(_tail(URIRef(term["id"])) if "id" in term else ""))
-        for term in (c["subject"], c["object"]))]
+    """Claims whose subject or object is the named entity (see :func:`resolve_entity`).
+
+    Raises:
+        UnknownEntity: nothing in the claims goes by that name.
+    """
+    claims = list(claims)
+    iri = resolve_entity(claims, entity)
+    return [c for c in claims if iri in (c["subject"].get("id"), c["object"].get("id"))]
 
 
 def agreements(dataset: Dataset, min_sources: int = 2, claims: dict[ClaimKey, dict] | None = None,
@@ -172,7 +246,11 @@ def _opposition(found: list[dict]) -> dict[ClaimKey, tuple[int, int]]:
 
 
 def conflicts(dataset: Dataset, claims: dict[ClaimKey, dict] | None = None, about_entity: str | None = None) -> list[dict]:
-    """Polarity, opposing-effect and value conflicts, each with its sides' claims and evidence."""
+    """Polarity, opposing-effect and value conflicts, each with its sides' claims and evidence.
+
+    Raises:
+        UnknownEntity: ``about_entity`` names no entity of the claims.
+    """
     claims = claims if claims is not None else all_claims(dataset)
     found: list[dict] = []
     for row in run_query(dataset, query_text("conflicts-polarity")):
@@ -190,7 +268,9 @@ def conflicts(dataset: Dataset, claims: dict[ClaimKey, dict] | None = None, abou
     found.extend(_opposing_conflicts(dataset, claims))
     found.extend(_value_conflicts(dataset, claims))
     if about_entity:
-        found = [x for x in found if about([c for side in x["sides"] for c in side["claims"]], about_entity)]
+        iri = resolve_entity(claims.values(), about_entity)
+        found = [x for x in found if any(iri in (c["subject"].get("id"), c["object"].get("id"))
+                                         for side in x["sides"] for c in side["claims"])]
     return found
 
 

@@ -19,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit it
 )
 
 DEFAULT_STORE = Path("graphs/store")
@@ -45,9 +46,13 @@ def opened_store(store: Path) -> Iterator[Dataset]:
         dataset.close()
 
 
-@app.callback()
-def main(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False) -> None:
-    """claimgraph: claims, agreements and conflicts across articles."""
-    if version:
-        typer.echo(__version__)
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"claimgraph {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
+                                               help="Print the version and exit.")] = False) -> None:
+    """claimgraph: claims, agreements and conflicts across articles."""

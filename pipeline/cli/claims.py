@@ -7,10 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, FormatOption, StoreOption, app, opened_store
+from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_store
 
-from ..output import Format, claim_row, emit, print_conflicts
-from ..reason import about, agreements, all_claims, conflicts
+from ..output import CLAIM_COLUMNS, Format, claim_row, emit, print_conflicts
+from ..reason import UnknownEntity, about, agreements, all_claims, conflicts
 from ..report import write_report
 
 
@@ -18,14 +18,18 @@ from ..report import write_report
 def claims(
     store: StoreOption = DEFAULT_STORE,
     fmt: FormatOption = Format.table,
-    about_entity: Annotated[Optional[str], typer.Option("--about", help="Only claims whose subject or object is this entity.")] = None,
+    about_entity: Annotated[Optional[str], typer.Option("--about", help="Only claims whose subject or object is this "
+                                                        "entity (label, alias or IRI).")] = None,
 ) -> None:
     """List every claim with its polarity, modality and sources."""
     with opened_store(store) as dataset:
         found = list(all_claims(dataset).values())
     if about_entity:
-        found = about(found, about_entity)
-    emit(found, (claim_row(c) for c in found), fmt, "Claims")
+        try:
+            found = about(found, about_entity)
+        except UnknownEntity as error:
+            fail(str(error), code=1)
+    emit(found, (claim_row(c) for c in found), fmt, "Claims", CLAIM_COLUMNS)
 
 
 @app.command("agreements")
@@ -38,14 +42,15 @@ def agreements_command(
     with opened_store(store) as dataset:
         found = agreements(dataset, min_sources=min_sources)
     rows = ({**claim_row(c), "independent": c["independent_sources"], "support": c["support"]} for c in found)
-    emit(found, rows, fmt, "Agreements")
+    emit(found, rows, fmt, "Agreements", (*CLAIM_COLUMNS, "independent", "support"))
 
 
 @app.command("conflicts")
 def conflicts_command(
     store: StoreOption = DEFAULT_STORE,
     fmt: FormatOption = Format.table,
-    about_entity: Annotated[Optional[str], typer.Option("--about", help="Only conflicts involving this entity.")] = None,
+    about_entity: Annotated[Optional[str], typer.Option("--about", help="Only conflicts involving this entity "
+                                                        "(label, alias or IRI).")] = None,
 ) -> None:
     """Where sources contradict each other: polarity, opposing effects, incompatible values.
 
@@ -53,7 +58,10 @@ def conflicts_command(
     hedged; a source found on two sides is listed as contradicting itself.
     """
     with opened_store(store) as dataset:
-        found = conflicts(dataset, about_entity=about_entity)
+        try:
+            found = conflicts(dataset, about_entity=about_entity)
+        except UnknownEntity as error:
+            fail(str(error), code=1)
     if fmt is Format.table:
         print_conflicts(found)
         return
@@ -70,7 +78,7 @@ def conflicts_command(
         }
         for x in found
     )
-    emit(found, rows, fmt, "Conflicts")
+    emit(found, rows, fmt, "Conflicts", ("kind", "topic", "side A", "side B", "self-contradicting"))
 
 
 @app.command()

@@ -8,19 +8,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rdflib import Graph
 
 from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_store
 
+from ..export import ExportError, check_writable, export_text, format_for, write_export
 from ..output import Format, emit, print_table, render_json
 from ..reason import QueryError, stats
 from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_servable, database_path, endpoint_url, server_command
-from ..sparql import (ResultFormat, export_dataset, load_query, named_queries, parse_assignments, render_delimited,
+from ..sparql import (ResultFormat, load_query, named_queries, parse_assignments, render_delimited,
                       render_sparql_json, result_columns, run_named, text_rows)
 from ..store import StoreNotFound
-
-EXPORT_FORMATS = ("trig", "nquads", "turtle", "json-ld")
-
 
 @app.command()
 def query(
@@ -80,27 +77,30 @@ app.command("stats")(stats_command)
 
 @app.command()
 def export(
-    output: Annotated[Optional[Path], typer.Argument(help="Output file (default: standard output).")] = None,
+    output: Annotated[Optional[Path], typer.Argument(help="Output file; its extension picks the format: .trig .nq .nt "
+                                                    ".ttl .jsonld .rdf, or .graphml .gexf for Gephi and Cytoscape "
+                                                    "(default: TriG on standard output).")] = None,
     store: StoreOption = DEFAULT_STORE,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="trig or nquads keep the named graphs; turtle merges "
-                                     "them into one graph; json-ld.")] = "trig",
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Overrides the extension: trig, nquads or "
+                                               "json-ld keep the named graphs; ntriples, turtle and rdf-xml merge them "
+                                               "into one graph; graphml and gexf write the claim graph (entities and "
+                                               "claims).")] = None,
 ) -> None:
-    """Export the whole store as RDF (loads back into any RDF tool with the same answers)."""
-    if fmt not in EXPORT_FORMATS:
-        fail(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    """Export the whole store as RDF (loads back into any RDF tool with the same answers) or as a network file."""
+    try:
+        if output is not None:
+            check_writable(output)
+        chosen = format_for(output, fmt)
+    except ExportError as error:
+        fail(str(error))
     with opened_store(store) as dataset:
-        memory = export_dataset(dataset)
-    if fmt == "turtle":
-        merged = Graph(namespace_manager=memory.namespace_manager)
-        merged += (quad[:3] for quad in memory.quads((None, None, None, None)))
-        text = merged.serialize(format="turtle")
-    else:
-        text = memory.serialize(format=fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.write(text)
+        text = export_text(dataset, chosen)
+    try:
+        write_export(text, output)
+    except ExportError as error:
+        fail(str(error))
+    if output is not None:
+        typer.echo(f"wrote {output} ({chosen})", err=True)
 
 
 @app.command()
