@@ -93,13 +93,18 @@ def test_support_rises_with_sources_and_falls_with_hedging_and_opposition():
     assert support_score(2, 0) > support_score(2, 0, opposed_hedged=1) > support_score(2, 0, opposed_asserted=1)
 
 
-def test_conflicts_about_an_entity(cli_json, example_store):
+def test_conflicts_about_an_entity(cli, cli_json, example_store):
     everything = cli_json("conflicts", "--store", example_store)
     some = everything[0]["sides"][0]["claims"][0]["subject"]["label"]
     about = cli_json("conflicts", "--store", example_store, "--about", some)
     assert about and all(
         any(some in (c["subject"]["label"], c["object"]["label"]) for s in x["sides"] for c in s["claims"]) for x in about)
-    assert cli_json("conflicts", "--store", example_store, "--about", "no-such-entity") == []
+    # A misspelt name is an error that suggests the near names, not an empty answer.
+    unknown = cli("conflicts", "--store", example_store, "--about", "melatonine")
+    assert unknown.exit_code == 1
+    assert unknown.stderr.strip() == "claimgraph: error: no entity named 'melatonine' in the claims; did you mean: melatonin?"
+    iri = everything[0]["sides"][0]["claims"][0]["subject"]["id"]
+    assert cli_json("conflicts", "--store", example_store, "--about", iri) == about
 
 
 def test_agreements_min_sources(cli_json, example_store):
