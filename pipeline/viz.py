@@ -38,7 +38,7 @@ import networkx as nx
 from jinja2 import Environment
 from markupsafe import Markup
 from pyvis.network import Network
-from rdflib import Dataset
+from rdflib import RDFS, Dataset, URIRef
 
 from .ontology import label_key, load_lexicon
 from .reason import ClaimKey, agreements, all_claims, conflicts, run_query
@@ -50,8 +50,10 @@ STATUS_STYLES = {
     "negated": ("#9467bd", "denied by its sources"),
 }
 TYPE_PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
-                "#b3de69", "#fccde5", "#bc80bd", "#ccebc5", "#ffed6f", "#d9d9d9")
+                "#b3de69", "#fccde5", "#bc80bd", "#ccebc5", "#ffed6f", "#a6cee3", "#b2df8a", "#fdbf6f",
+                "#cab2d6", "#ff9896", "#c49c94", "#9edae5", "#dbdb8d", "#f7b6d2")
 UNTYPED = "entity"
+CG_ENTITY = URIRef("https://claimgraph.org/ns#Entity")
 VALUE = "value"
 UNTYPED_COLOUR, VALUE_COLOUR = "#e8e8e8", "#ffffff"
 MAX_EVIDENCE_SHOWN = 6
@@ -224,10 +226,20 @@ def edge_tooltip(edge: dict) -> str:
 
 
 def type_colours(graph: nx.MultiDiGraph) -> dict[str, str]:
-    """Entity class label → node colour, stable for a given set of classes."""
-    kinds = sorted({data["kind"] for _, data in graph.nodes(data=True)} - {UNTYPED, VALUE})
-    colours = {kind: TYPE_PALETTE[i % len(TYPE_PALETTE)] for i, kind in enumerate(kinds)}
+    """Entity class label → node colour for the classes in this graph.
+
+    A class's colour comes from its place among all the ontology's entity classes (sorted by
+    label), not among the classes this view happens to hold, so a class keeps its colour on
+    every view of every build of the same ontology.
+    """
+    lexicon = load_lexicon()
+    ontology_kinds = sorted({str(lexicon.graph.value(c, RDFS.label) or c) for c in lexicon.superclasses
+                             if CG_ENTITY in lexicon.superclasses[c] and c != CG_ENTITY})
     present = {data["kind"] for _, data in graph.nodes(data=True)}
+    extra = sorted(present - set(ontology_kinds) - {UNTYPED, VALUE})
+    order = {kind: i for i, kind in enumerate([*ontology_kinds, *extra])}
+    colours = {kind: TYPE_PALETTE[order[kind] % len(TYPE_PALETTE)]
+               for kind in sorted(present & set(order), key=order.__getitem__)}
     colours.update({k: c for k, c in ((UNTYPED, UNTYPED_COLOUR), (VALUE, VALUE_COLOUR)) if k in present})
     return colours
 

@@ -222,3 +222,13 @@ def test_cli_help_explains_each_view_option(cli):
     assert result.exit_code == 0
     for option in ("--about", "--depth", "--conflicts-only", "--source", "--min-sources", "--output", "--store"):
         assert option in result.stdout
+
+
+def test_a_class_keeps_its_colour_on_every_view(example):
+    from pipeline.viz import type_colours
+
+    graph, _, _, _ = example
+    whole = type_colours(graph)
+    for kind in {d["kind"] for _, d in graph.nodes(data=True)} - {"entity", "value"}:
+        one_class = graph.subgraph([n for n, d in graph.nodes(data=True) if d["kind"] == kind])
+        assert type_colours(one_class) == {kind: whole[kind]}
