@@ -5,7 +5,7 @@ User mistakes (a missing path, no store yet, bad SPARQL) end in one clear
 line on stderr and a non-zero exit, never a traceback.
 """
 
-from . import build, claims, sparql, viz  # noqa: F401  (importing registers the commands)
+from . import build, claims, evaluate, sparql, viz  # noqa: F401  (importing registers the commands)
 from .app import app
 
 __all__ = ["app"]
