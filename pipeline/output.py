@@ -38,8 +38,28 @@ def render_json(data: object) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 
 
-def render_csv(rows: Sequence[dict[str, object]], columns: Sequence[str] = ()) -> str:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters a spreadsheet reads as a formula (OWASP's CSV-injection list)."""
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would run as a formula with ``'`` (OWASP's rule).
+
+    >>> neutralise_cell('=HYPERLINK("http://x")')
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_cell("kratom"), neutralise_cell(3)
+    ('kratom', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def render_csv(rows: Sequence[dict[str, object]], columns: Sequence[str] = (),
+               neutralise: bool = True) -> str:
     """CSV with a header row; ``columns`` gives the header when there are no rows.
+
+    Text cells that start a formula are neutralised unless ``neutralise`` is false.
 
     >>> render_csv([], ("kind", "topic"))
     'kind,topic\\n'
@@ -49,7 +69,8 @@ def render_csv(rows: Sequence[dict[str, object]], columns: Sequence[str] = ()) -
     if fieldnames:
         writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(
+            {k: neutralise_cell(v) for k, v in row.items()} if neutralise else row for row in rows)
     return buffer.getvalue()
 
 
