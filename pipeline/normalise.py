@@ -162,7 +162,8 @@ def normalise(mentions: list[ClaimMention], lexicon: Lexicon | None = None) -> l
         item = Evidence(
             claim=claim,
             positive=not mention.negated,
-            hedged=mention.hedged or lexicon.predicates[predicate].always_hedged,
+            hedged=mention.hedged or (lexicon.predicates[predicate].always_hedged and not mention.negated),
+            # "was not associated with" is a finding; "was associated with" an observation
             sentence=mention.sentence,
             start=mention.start,
             end=mention.end,

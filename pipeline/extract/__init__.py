@@ -113,7 +113,7 @@ def _sentence_claims(
         if not subjects or not objects or is_open_question(frame.anchor, lexicon):
             continue
         negated = frame.extra_negated or is_negated(frame.anchor, lexicon, list(frame.extra))
-        hedged = frame.observed or is_hedged(frame.anchor, lexicon, list(frame.extra))
+        hedged = (frame.observed and not negated) or is_hedged(frame.anchor, lexicon, list(frame.extra))
         used = {frame.subject.i, frame.object.i, *(t.i for t in frame.object.ancestors if t.head.i == frame.anchor.i)}
         conds = conditions(frame.anchor, used, lexicon)
         signals = parse_signals(sentence, frame.anchor, frame.subject, frame.object, len(subjects) * len(objects))

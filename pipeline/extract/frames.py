@@ -83,6 +83,9 @@ class FrameFinder:
         own = [c for c in token.lefts if c.dep_ == "nsubj" and c.pos_ in NOMINAL]
         if subject.pos_ == "ADV" and own:  # "Chronic pain, which…, frequently disrupts sleep"
             subject = own[-1]
+        climbed = subject
+        while climbed.dep_ == "pobj" and climbed.head.dep_ == "prep" and climbed.head.head.pos_ in NOMINAL:
+            climbed = climbed.head.head  # "Lead exposure in childhood lowers…": the noun the phrase hangs from
         if subject.pos_ not in NOMINAL | {"ADJ"} or start >= token.sent.end:
             return
         if start == token.i + 1 and following.pos_ in ("PUNCT", "CCONJ", "VERB", "AUX") and following.tag_ != "VBP":
@@ -90,6 +93,9 @@ class FrameFinder:
         stop = next((t.i for t in doc[start : token.sent.end] if t.pos_ in ("ADP", "PUNCT", "CCONJ", "SCONJ")
                      or t.tag_ in ("WDT", "VBZ", "VBD", "MD")), token.sent.end)
         span = doc[start:stop]
+        if climbed is not subject:
+            yield Frame(climbed, self.lexicon.verb_triggers[key], span.root, token, object_span=span, pattern="misread-verb")
+            return
         first = subject.i
         while first > token.sent.start and doc[first - 1].pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT") and (
                 doc[first - 1].pos_ != "PUNCT" or doc[first - 1].text == "-"):
@@ -175,10 +181,21 @@ class FrameFinder:
                 return
             obj = inner[0] if inner else obj  # "relieves bruising/VBG" names bruising itself
         observed = self.lexicon.predicates[predicate].always_hedged
+        interaction = self._interaction_partner(predicate, obj)
+        if interaction is not None:  # "reduces the effect of warfarin"
+            yield Frame(subject, CG.interactsWith, interaction, anchor)
+            return
         predicate = self._compose(predicate, obj)
         if predicate is None:
             return
         yield Frame(subject, predicate, obj, anchor, observed=observed)
+
+    def _interaction_partner(self, predicate: URIRef, obj: Token) -> Token | None:
+        """The substance whose working a raising or lowering verb changes: "increases the effect of warfarin"."""
+        if self.lexicon.predicates[predicate].effect == 0 or obj.lemma_.lower() not in self.lexicon.cue("interactionNoun"):
+            return None
+        return next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj"), None)
 
     def _compose(self, predicate: URIRef, obj: Token) -> URIRef | None:
         """"leads to improved sleep" → improves; "reduces the risk of" → prevents (via the noun frame)."""

@@ -108,6 +108,9 @@ def is_hedged(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None)
     for ancestor in anchor.ancestors:
         if ancestor.pos_ == "VERB" and ancestor.lemma_.lower() in hedge_verbs:
             return True
+        if ancestor.lemma_.lower() in lexicon.cue("evidenceVerb") and any(
+                c.dep_ == "aux" and c.lower_ in modals for c in ancestor.children):
+            return True  # "we cannot say that …", "studies cannot prove that …": the denial itself is tentative
         if ancestor.pos_ == "VERB" and any(
             c.dep_ in ("nsubj", "nsubjpass") and {c.lemma_.lower(), c.lower_} & reporters and _tentative(c, lexicon)
             for c in ancestor.children

@@ -161,8 +161,8 @@ class PhraseResolver:
                 return self.resolve(objects[0])  # "taking melatonin improves…" is about melatonin
             if token.tag_ != "VBG":
                 return []
-        if token.pos_ == "PRON" or lower in DEMONSTRATIVES or token.pos_ in {"DET", "NUM"}:
-            return []
+        if (token.pos_ == "PRON" and token.is_stop) or lower in DEMONSTRATIVES or token.pos_ in {"DET", "NUM"}:
+            return []  # a real pronoun; "myopia/PRP" is a noun the tagger did not know
         if self._is_constituent(token):
             parts = self._constituents(token, depth)
             if parts or lemma not in self.lexicon.cue("chemicalClassNoun"):
