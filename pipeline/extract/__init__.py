@@ -33,7 +33,7 @@ from .values import find_values
 
 MAX_SECTION_NAME_WORDS = 3
 EXTRACTOR_NAME = "claimgraph-dependency"
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.3.1"
 
 
 def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> list[ClaimMention]:
