@@ -35,6 +35,7 @@ class Frame:
     extra_negated: bool = False
     extra: tuple[Token, ...] = ()
     object_span: Span | None = None
+    pattern: str = "verbal"  # which construction found it, recorded on the evidence
 
 
 class FrameFinder:
@@ -87,7 +88,8 @@ class FrameFinder:
                      or t.tag_ in ("WDT", "VBZ", "VBD", "MD")), token.sent.end)
         span = doc[start:stop]
         if len(span):
-            yield Frame(subject, self.lexicon.verb_triggers[key], span.root, token, object_span=span)
+            yield Frame(subject, self.lexicon.verb_triggers[key], span.root, token, object_span=span,
+                        pattern="misread-verb")
 
     # --- verbal ------------------------------------------------------------------
     def _verbal(self, verb: Token) -> Iterator[Frame]:
@@ -103,7 +105,7 @@ class FrameFinder:
                 subject, target = obj, clause_subject(verb)
                 if target is None:
                     continue
-                yield Frame(subject, predicate, target, verb)
+                yield Frame(subject, predicate, target, verb, pattern="passive")
                 continue
             if passive and via == "direct":
                 continue
@@ -221,7 +223,8 @@ class FrameFinder:
             for obj in objects:
                 fitted = self._compose(predicate, obj)  # "a cause of poor sleep" disrupts sleep
                 if fitted is not None:
-                    yield Frame(subject, fitted, obj, noun, extra=(governing,) if governing is not None else ())
+                    yield Frame(subject, fitted, obj, noun, extra=(governing,) if governing is not None else (),
+                                pattern="nominal")
 
     def _noun_objects(self, noun: Token, preposition: Token | None) -> list[Token]:
         if preposition is not None:
@@ -302,7 +305,7 @@ class FrameFinder:
             if subject is None:
                 continue
             for obj in self._noun_objects(adjective, child):
-                yield Frame(subject, predicate, obj, adjective)
+                yield Frame(subject, predicate, obj, adjective, pattern="adjectival")
 
     def _property(self, noun: Token) -> Iterator[Frame]:
         """"its gentle sedative properties": the owner causes the outcome the adjective names."""
@@ -316,7 +319,7 @@ class FrameFinder:
         if subject is None:
             return
         for adjective in adjectives:
-            yield Frame(subject, CG.causes, adjective, noun)
+            yield Frame(subject, CG.causes, adjective, noun, pattern="property")
 
     # --- "without X" -------------------------------------------------------------
     def _without(self, preposition: Token) -> Iterator[Frame]:
@@ -335,7 +338,7 @@ class FrameFinder:
             subject = None
         if subject is None:
             return
-        yield Frame(subject, CG.causes, obj, obj, extra_negated=True)
+        yield Frame(subject, CG.causes, obj, obj, extra_negated=True, pattern="without")
 
 
 def _clause_subject_above(token: Token) -> Token | None:

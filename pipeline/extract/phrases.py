@@ -168,7 +168,8 @@ class PhraseResolver:
             if parts or lemma not in self.lexicon.cue("chemicalClassNoun"):
                 return parts  # "flavonoids" alone still names a class of chemicals; "compounds" alone does not
         if lemma in self.lexicon.cue("quantityNoun"):
-            counted = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            counted = [p for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                       for p in c.children if p.dep_ == "pobj"]
             if counted:
                 return self.resolve(counted[0])  # "a number of prescription medications"
         anaphor = self._class_anaphor(token)
@@ -359,7 +360,8 @@ class PhraseResolver:
         modifiers = self._kept_modifiers(token)
         words = _glued_prefix(modifiers[0] if modifiers else token) + modifiers + [token]
         text = _surface(words)
-        head_lemma = token.lemma_ if is_plural(token) else token.lower_  # only plurals fold: not "rooibo", "flush"
+        plural = is_plural(token) and token.lower_ not in self.lexicon.cue("singularNoun")
+        head_lemma = token.lemma_ if plural else token.lower_  # only plurals fold: not "rooibo", "flush", "diabete"
         lemma_text = _join(words[:-1]) + (" " if len(words) > 1 else "") + head_lemma
         of_phrase = self._of_phrase(token)
         if of_phrase:
@@ -378,8 +380,10 @@ class PhraseResolver:
         broader = self._suffix_entity(words, token)
         if broader is not None and self._only_naming_words(words, broader):
             return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=broader)
-        if of_phrase and len(words) == 1 and len(of_phrase.split()) <= 3 and of_phrase.startswith("of "):
-            text, lemma_text = f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"  # "breakdown of cartilage"
+        if of_phrase and len(of_phrase.split()) <= 4 and (
+                (len(words) == 1 and of_phrase.startswith("of ")) or (len(words) <= 3 and of_phrase.startswith("to "))):
+            text, lemma_text = f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"  # "breakdown of cartilage",
+            # "long-term exposure to PM2.5": without its complement the head names nothing in particular
         return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), broader=broader)
 
     def _only_naming_words(self, words: list[Token], entity: URIRef) -> bool:
@@ -413,7 +417,8 @@ class PhraseResolver:
                 continue
             if child.dep_ == "amod" and (child.lemma_.lower() in vague or child.lower_ in vague or child.tag_ in ("JJR", "JJS")):
                 continue
-            if (child.like_num or child.pos_ in {"DET", "PRON", "NUM"}) and not _hyphenated(child, token):
+            if (child.like_num or child.pos_ in {"DET", "PRON", "NUM"}) and not (
+                    _hyphenated(child, token) or _numbers_a_name(child, token)):
                 continue
             if child.dep_ == "compound" and any(t.like_num for t in child.subtree):
                 continue
@@ -439,6 +444,13 @@ def _points_back(noun: Token) -> bool:
 def _is_list_item(token: Token) -> bool:
     """"aches, irritability, a dry mouth and …": an apposition that leads on to a conjunction is a list item."""
     return token.dep_ == "appos" and any(c.dep_ == "conj" or _is_list_item(c) for c in token.children)
+
+
+def _numbers_a_name(number: Token, head: Token) -> bool:
+    """ "type 2 diabetes", "COVID 19 vaccines": a number right after a noun modifier of the same head is part of a name."""
+    before = number.doc[number.i - 1] if number.i > 0 else None
+    return (number.like_num and before is not None and before.head.i == head.i and before.pos_ in ("NOUN", "PROPN")
+            and before.dep_ in MODIFIER_DEPS)
 
 
 def _hyphenated(modifier: Token, head: Token) -> bool:
