@@ -104,7 +104,7 @@ def iter_article_files(paths: Sequence[Path]) -> Iterator[Path | Problem]:
     """
     for path in paths:
         if not path.is_dir():
-            yield path
+            yield _named_in_utf8(path)
             continue
         found: list[Path | Problem] = []
         root = path.resolve()
@@ -124,8 +124,18 @@ def iter_article_files(paths: Sequence[Path]) -> Iterator[Path | Problem]:
                 elif name in dirs:
                     continue
                 if entry.suffix.lower() in SUPPORTED_SUFFIXES:
-                    found.append(entry)
+                    found.append(_named_in_utf8(entry))
         yield from sorted(found, key=lambda item: Path(item.path) if isinstance(item, Problem) else item)
+
+
+def _named_in_utf8(path: Path) -> Path | Problem:
+    """``path``, or a problem when its name is not UTF-8 (an article id and a stored path must be text)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+        return Problem(shown, "file name is not valid UTF-8; rename the file")
+    return path
 
 
 def _symlink_refusal(link: Path, root: Path) -> str:

@@ -256,3 +256,16 @@ def test_jobs_are_capped_at_the_cpus_with_a_note(tmp_path):
     report = build([folder], tmp_path / "store", jobs=512)
     cpus = len(os.sched_getaffinity(0))
     assert report.new == ["good"] and report.warnings == [f"--jobs 512 is more than the {cpus} CPUs available; using {cpus}"]
+
+
+def test_a_file_name_that_is_not_utf8_is_one_problem_not_a_failed_build(tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD)
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "w") as handle:
+        handle.write(GOOD)
+    report = build([folder], tmp_path / "store")
+    assert report.new == ["good"]
+    assert [str(p) for p in report.problems] == [f"{folder}/caf\\xe9.txt: file name is not valid UTF-8; rename the file"]
