@@ -17,7 +17,7 @@ What the readers guard against, by hand where no library does it for us:
   keep their meaning.
 * **Text that is not text.** Terminal escape sequences and other control
   characters are removed, so printing an article cannot drive the terminal;
-  hyphen-like dashes glued between two letters ("alpha–blockers") become "-",
+  hyphen-like dashes glued between two letters (not digits: "20–30 mg" is a range) ("alpha–blockers") become "-",
   the hyphen the parser reads as one word.
 * **Hidden HTML.** Elements a browser does not show (``display:none``,
   ``visibility:hidden``, ``hidden``, ``aria-hidden="true"``, ``<script>``,
@@ -274,7 +274,7 @@ def decode(raw: bytes) -> str:
 
 _TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_GLUED_DASH = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2013\u2212](?=\w)")
+_GLUED_DASH = re.compile(r"(?<=[^\W\d_])[\u2010\u2011\u2012\u2013\u2212](?=[^\W\d_])")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
