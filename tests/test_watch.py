@@ -100,3 +100,30 @@ def test_watch_survives_hostile_files_and_keeps_skipped_ones(tmp_path):
             process.kill()
     assert process.returncode == 0, "".join(err)
     assert "removed article  first\n" not in out and not any("Traceback" in line for line in err)
+
+
+def test_watch_keeps_watching_after_a_build_fails(tmp_path):
+    folder, store = tmp_path / "in", tmp_path / "store"
+    folder.mkdir()
+    store.mkdir()
+    (store / "not-a-store.txt").write_text("someone else's folder")
+    (folder / "first.txt").write_text(ARTICLE)
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "watch", str(folder), "--store", str(store),
+                                "--debounce", "200"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out: list[str] = []
+        err: list[str] = []
+        for stream, lines in ((process.stdout, out), (process.stderr, err)):
+            threading.Thread(target=lambda s=stream, l=lines: l.extend(iter(s.readline, "")), daemon=True).start()
+        wait_for(lambda: any("is not a claimgraph store" in line for line in err))
+        time.sleep(0.3)
+        assert process.poll() is None
+        (store / "not-a-store.txt").unlink()
+        (folder / "second.txt").write_text(ARTICLE)
+        wait_for(lambda: {"new article  first\n", "new article  second\n"} <= set(out))
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and not any("Traceback" in line for line in err), "".join(err)
