@@ -228,7 +228,7 @@ def _parse(path: Path, raw: bytes, problems: list[Problem]) -> Iterable[Article]
         title, body = "", tidy_text(text)
     if not body.strip():
         raise UnreadableFile("no text found (empty page)" if suffix in (".html", ".htm") else "no text found")
-    return [Article(id=path.stem, text=body, path=str(path), title=title)]
+    return [Article(id=path.stem, text=body, path=str(path), title=printable(title))]
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),

@@ -235,9 +235,11 @@ def test_terminal_escape_sequences_never_reach_the_console(cli, tmp_path):
     (folder / "evil.txt").write_text("Melatonin \x1b[31mimproves\x1b[0m sleep\x1b]0;owned\x07 in older adults.\x07\n")
     (folder / "evil\x1b[2J.txt").write_text(GOOD)
     (folder / "feed.jsonl").write_text(json.dumps({"id": "id\x1b[2J", "text": GOOD, "title": "\x1b[5mT"}) + "\n")
+    (folder / "notes.md").write_text(f"# Sleep\x1b]0;owned\x07 notes\n\n{GOOD}")
     result = read_articles([folder])
     assert {a.id: a.text for a in result.articles}["evil"] == "Melatonin improves sleep in older adults."
-    assert next(a for a in result.articles if a.path.endswith(":1")).title == "T"
+    titles = {a.id: a.title for a in result.articles}
+    assert titles["id\x1b[2J"] == "T" and titles["notes"] == "Sleep notes"
     store = tmp_path / "store"
     built = cli("build", folder, "--store", store)
     assert built.exit_code == 0, built.output
