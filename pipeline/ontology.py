@@ -27,6 +27,7 @@ from .resources import ontology_dir
 CG = Namespace("https://claimgraph.org/ns#")
 ENT = Namespace("https://claimgraph.org/entity/")
 SHAPES_FILE = "shapes.ttl"
+CONSTRUCTIONS_FILE = "constructions.ttl"  # examples of each construction, run as tests; not vocabulary
 
 
 class OntologyError(Exception):
@@ -95,7 +96,8 @@ class Lexicon:
         """The predicate that says this effect of this kind of object: reducing an outcome disrupts it.
 
         An object the lexicon does not class is an outcome when its head word names a good thing
-        (``goodOutcomeHead``): "reduces lung function" disrupts lung function.
+        (``goodOutcomeHead``): "reduces lung function" disrupts lung function; a condition when it names
+        an ailment (``conditionHead``): "worsens kidney disease" causes it.
 
         >>> lexicon = load_lexicon()
         >>> lexicon.fitted(CG.treats, ENT.sleep) == CG.disrupts
@@ -104,10 +106,12 @@ class Lexicon:
         True
         """
         info = self.predicates[predicate]
-        unclassed = obj not in self.entities and head.lower() in self.cue("goodOutcomeHead")
-        if info.on_outcome is not None and (unclassed or self.is_a(obj, CG.Outcome)):
+        unclassed = obj not in self.entities
+        if info.on_outcome is not None and (
+                self.is_a(obj, CG.Outcome) or (unclassed and head.lower() in self.cue("goodOutcomeHead"))):
             return info.on_outcome
-        if info.on_condition is not None and self.is_a(obj, CG.Condition):
+        if info.on_condition is not None and (
+                self.is_a(obj, CG.Condition) or (unclassed and head.lower() in self.cue("conditionHead"))):
             return info.on_condition
         return predicate
 
@@ -132,9 +136,9 @@ def label_key(text: str) -> str:
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:
-    """The vocabulary's Turtle files (the SHACL shapes are not vocabulary)."""
+    """The vocabulary's Turtle files (the SHACL shapes and the construction examples are not vocabulary)."""
     folder = directory or ontology_dir()
-    return sorted(path for path in folder.glob("*.ttl") if path.name != SHAPES_FILE)
+    return sorted(path for path in folder.glob("*.ttl") if path.name not in (SHAPES_FILE, CONSTRUCTIONS_FILE))
 
 
 def ontology_digest(directory: Path | None = None) -> str:

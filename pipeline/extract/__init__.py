@@ -107,12 +107,13 @@ def _sentence_claims(
                                 pattern, signals))
 
     for frame in finder.frames(sentence):
-        subjects = resolver.resolve(frame.subject)
+        spanned = resolver.span_phrase(frame.subject_span) if frame.subject_span is not None else None
+        subjects = [spanned] if spanned is not None else resolver.resolve(frame.subject)
         objects = _objects(frame, resolver, lexicon)
         if not subjects or not objects or is_open_question(frame.anchor, lexicon):
             continue
         negated = frame.extra_negated or is_negated(frame.anchor, lexicon, list(frame.extra))
-        hedged = is_hedged(frame.anchor, lexicon, list(frame.extra))
+        hedged = frame.observed or is_hedged(frame.anchor, lexicon, list(frame.extra))
         used = {frame.subject.i, frame.object.i, *(t.i for t in frame.object.ancestors if t.head.i == frame.anchor.i)}
         conds = conditions(frame.anchor, used, lexicon)
         signals = parse_signals(sentence, frame.anchor, frame.subject, frame.object, len(subjects) * len(objects))

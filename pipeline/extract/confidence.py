@@ -38,7 +38,9 @@ def parse_signals(sentence: Span, anchor: Token, subject: Token, obj: Token | No
         signals.append("sentence:long")
     if any(t.dep_ in ("ccomp", "advcl", "relcl", "acl") for t in [anchor, *anchor.ancestors]):
         signals.append("clause:embedded")
-    if subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+    if subject.pos_ == "PRON":
+        signals.append("subject:pronoun")
+    elif subject.pos_ not in ("NOUN", "PROPN"):
         signals.append("subject:not-noun")
     if obj is not None and obj.pos_ not in ("NOUN", "PROPN", "PRON"):
         signals.append("object:not-noun")

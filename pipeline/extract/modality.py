@@ -109,7 +109,7 @@ def is_hedged(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None)
         if ancestor.pos_ == "VERB" and ancestor.lemma_.lower() in hedge_verbs:
             return True
         if ancestor.pos_ == "VERB" and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in reporters and _tentative(c, lexicon)
+            c.dep_ in ("nsubj", "nsubjpass") and {c.lemma_.lower(), c.lower_} & reporters and _tentative(c, lexicon)
             for c in ancestor.children
         ):
             return True
