@@ -14,7 +14,9 @@ JSONL record is gone. Articles that came from elsewhere — another folder built
 into the same store earlier — are *kept* and listed as such, so building a
 second folder adds to the store instead of emptying it. ``prune=True``
 (``claimgraph build --prune``) makes the inputs define the whole corpus and
-drops everything else.
+drops everything else. A file that is present but skipped (over the size
+limit, unparsable, or with bad JSONL lines) is not a removal: its articles
+keep their last good version and are listed in ``kept_skipped`` with the reason.
 
 **All or nothing.** A build that changes anything writes a new generation of
 the store (see :mod:`pipeline.store`) and switches to it only when complete;
@@ -43,6 +45,7 @@ extracts here instead.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from contextlib import nullcontext
@@ -83,6 +86,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    kept_skipped: dict[str, str] = field(default_factory=dict)  # article id → why its present file was skipped
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     claims_written: int = 0
@@ -138,11 +142,15 @@ def _scan(paths: Sequence[Path], manifest: dict[str, ManifestEntry], version: st
         by_file.setdefault(entry.file, []).append(entry)
     seen: dict[str, str] = {}
     for path in iter_article_files(paths):
+        if isinstance(path, Problem):
+            report.problems.append(path)
+            continue
         file = str(path.resolve())
         try:
             raw = read_bytes(path, max_bytes)
         except UnreadableFile as error:
             report.problems.append(Problem(str(path), str(error)))
+            _keep_skipped(by_file.get(file, []), str(error), scan, report, seen)
             continue
         digest = hashlib.sha256(raw).hexdigest()
         known = by_file.get(file, [])
@@ -158,8 +166,13 @@ def _scan(paths: Sequence[Path], manifest: dict[str, ManifestEntry], version: st
             articles = parse_file(path, raw, report.problems)
         except UnreadableFile as error:
             report.problems.append(Problem(str(path), str(error)))
+            _keep_skipped(by_file.get(file, []), str(error), scan, report, seen)
             continue
         clean = len(report.problems) == problems_before
+        if not clean:  # the records on its bad lines are not known to be gone
+            found = {article.id for article in articles}
+            bad_lines = "; ".join(f"line {p.path.rsplit(':', 1)[-1]}: {p.reason}" for p in report.problems[problems_before:])
+            _keep_skipped([e for e in known if e.article_id not in found], bad_lines, scan, report, seen)
         for article in articles:
             if not claim_id(seen, article, report.problems):
                 continue
@@ -180,6 +193,23 @@ def _scan(paths: Sequence[Path], manifest: dict[str, ManifestEntry], version: st
                 if (old.path, old.file, old.file_sha256) != (entry.path, entry.file, entry.file_sha256):
                     scan.relocated.append(entry)
     return scan
+
+
+def _keep_skipped(entries: Iterable[ManifestEntry], reason: str, scan: _Scan, report: BuildReport,
+                  seen: dict[str, str]) -> None:
+    """Keep the stored articles of a file that is present but was (partly) skipped: skipping is not removing."""
+    for entry in entries:
+        if entry.article_id not in scan.present and claim_id(seen, Article(entry.article_id, "", entry.path), report.problems):
+            scan.present[entry.article_id] = entry
+            report.kept_skipped[entry.article_id] = reason
+
+
+def usable_jobs(jobs: int) -> tuple[int, str]:
+    """``jobs`` capped at the CPUs this process may use, and a note when it was capped."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if jobs <= cpus:
+        return jobs, ""
+    return cpus, f"--jobs {jobs} is more than the {cpus} CPUs available; using {cpus}"
 
 
 def build(
@@ -207,6 +237,9 @@ def build(
         raise BuildError(str(error)) from error
     identity = extractor_identity()
     version = identity[1]
+    jobs, note = usable_jobs(jobs)
+    if note:
+        report.warnings.append(note)
     try:
         with _extraction_workers(model, jobs) as workers, build_lock(Path(store_path), wait=wait, on_wait=on_wait):
             current = current_generation(Path(store_path))
@@ -264,6 +297,8 @@ def _extract(articles: Sequence[Article], workers: ExtractionWorkers | None, mod
             collect(extract_chunk(chunk, model, identity))
     except ModelNotFound as error:
         raise BuildError(str(error)) from error
+    except Exception as error:  # as a worker would report it: the build stops, the store is unchanged
+        raise BuildError(f"extraction failed: {type(error).__name__}: {error}; the store is unchanged") from error
     return results
 
 

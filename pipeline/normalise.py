@@ -71,9 +71,25 @@ class Evidence:
     features: tuple[str, ...] = ()
 
 
+_PLAIN_LABEL = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
 def slug(text: str) -> str:
-    """An IRI-safe local name: ``slug("Mu-opioid receptors")`` is ``mu_opioid_receptors``."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower().replace("'", "")).strip("_") or "entity"
+    """An IRI-safe local name, a different one for every different ``text``.
+
+    A label of plain words (``a-z``, ``0-9``, single spaces) maps to its words joined by ``_``,
+    which can be read back. Any other label loses characters on the way, so its name also
+    carries a hash of the whole label after ``__`` (which plain names never contain):
+
+    >>> slug("mu opioid receptor")
+    'mu_opioid_receptor'
+    >>> slug("α blocker"), slug("β blocker")
+    ('blocker__0bc36b9f72', 'blocker__289135af4d')
+    """
+    if _PLAIN_LABEL.fullmatch(text):
+        return text.replace(" ", "_")
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower().replace("'", "")).strip("_") or "entity"
+    return f"{base}__{hashlib.sha256(text.encode('utf-8', errors='replace')).hexdigest()[:10]}"
 
 
 def entity_term(phrase: Phrase, lexicon: Lexicon) -> EntityTerm:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -119,16 +120,18 @@ class Lexicon:
         return bool(info) and any(cls in self.superclasses.get(c, frozenset({c})) for c in info.classes)
 
 
-_NOT_IN_LABELS = re.compile(r"[^a-z0-9'µμ]+")
+_NOT_IN_LABELS = re.compile(r"(?:[^\w']|_)+")
 
 
 def label_key(text: str) -> str:
-    """Fold a label for lookup: lower case, straight quotes, punctuation to spaces.
+    """Fold a label for lookup: Unicode NFKC, lower case, straight quotes, punctuation to spaces.
 
-    >>> label_key("The body’s Mu-Opioid  receptors")
-    "the body's mu opioid receptors"
+    Letters of every script are kept, so "α-blockers" and "β-blockers" stay apart.
+
+    >>> label_key("The body’s Mu-Opioid  receptors"), label_key("α-Blockers")
+    ("the body's mu opioid receptors", 'α blockers')
     """
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
     return _NOT_IN_LABELS.sub(" ", text).strip()
 
 

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .ingest import printable
+
 
 class Format(str, Enum):
     table = "table"
@@ -74,6 +76,15 @@ def render_csv(rows: Sequence[dict[str, object]], columns: Sequence[str] = (),
     return buffer.getvalue()
 
 
+def shown(text: str) -> str:
+    """Article text made safe for a rich console: no markup, no terminal escape sequences.
+
+    >>> shown("[bold]x\\x1b[2J")
+    '\\\\[bold]x'
+    """
+    return escape(printable(text))
+
+
 def print_table(rows: Sequence[dict[str, object]], title: str, console: Console | None = None) -> None:
     console = console or Console()
     if not rows:
@@ -83,7 +94,7 @@ def print_table(rows: Sequence[dict[str, object]], title: str, console: Console 
     for column in rows[0]:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(escape(str(v)) for v in row.values()))  # article text may contain [markup]
+        table.add_row(*(shown(str(v)) for v in row.values()))  # article text may contain [markup]
     console.print(table)
 
 
@@ -104,19 +115,19 @@ def print_conflicts(conflicts: Sequence[dict], console: Console | None = None) -
         console.print("[dim]Conflicts: none[/dim]")
         return
     for number, conflict in enumerate(conflicts, start=1):
-        title = f"{number}. {escape(conflict['topic'])} [dim]({conflict['kind']})[/dim]"
+        title = f"{number}. {shown(conflict['topic'])} [dim]({conflict['kind']})[/dim]"
         if conflict["self_contradicting_sources"]:
-            title += f"  [yellow]contradicts itself: {escape(', '.join(conflict['self_contradicting_sources']))}[/yellow]"
+            title += f"  [yellow]contradicts itself: {shown(', '.join(conflict['self_contradicting_sources']))}[/yellow]"
         table = Table(title=title, title_justify="left", show_lines=True, expand=True)
         for index, _ in enumerate(conflict["sides"]):
             table.add_column(f"side {chr(65 + index)}", overflow="fold", ratio=1)
         cells = []
         for side in conflict["sides"]:
             claims = "\n".join(
-                f"[bold]{'not ' if c['polarity'] == 'negative' else ''}{escape(c['predicate']['label'])} "
-                f"{escape(c['object']['label'])}[/bold]" for c in side["claims"])
+                f"[bold]{'not ' if c['polarity'] == 'negative' else ''}{shown(c['predicate']['label'])} "
+                f"{shown(c['object']['label'])}[/bold]" for c in side["claims"])
             evidence = side["claims"][0]["evidence"][0]
-            cells.append(f"{claims}\n{side['modality']}; {escape(', '.join(side['sources']))}\n"
-                         f"[dim]“{escape(evidence['sentence'])}”[/dim]")
+            cells.append(f"{claims}\n{side['modality']}; {shown(', '.join(side['sources']))}\n"
+                         f"[dim]“{shown(evidence['sentence'])}”[/dim]")
         table.add_row(*cells)
         console.print(table)

@@ -13,7 +13,7 @@ from .app import DEFAULT_STORE, StoreOption, app, fail
 
 from ..build import BuildError, BuildReport, watch_and_build
 from ..build import build as run_build
-from ..ingest import DEFAULT_MAX_BYTES
+from ..ingest import DEFAULT_MAX_BYTES, printable
 from ..nlp import ModelNotFound
 from ..output import Format
 from ..progress import BuildProgress
@@ -55,17 +55,20 @@ def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_b
 def print_report(report: BuildReport, store: Path) -> None:
     """The build's summary: skipped files on stderr, one line per change on stdout."""
     for problem in report.problems:
-        typer.echo(f"skipped {problem}", err=True)
+        typer.echo(printable(f"skipped {problem}"), err=True)
+    for article_id, reason in report.kept_skipped.items():
+        typer.echo(printable(f"kept article  {article_id} (file skipped: {reason})"), err=True)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(printable(f"warning: {warning}"), err=True)
+    skipped = f", {len(report.kept_skipped)} kept from skipped files" if report.kept_skipped else ""
     if not report.changed_store:
         typer.echo(f"{store} is up to date: {len(report.unchanged)} unchanged articles"
-                   + (f", {len(report.kept)} kept from other folders" if report.kept else ""))
+                   + (f", {len(report.kept)} kept from other folders" if report.kept else "") + skipped)
         return
     typer.echo(
         f"built {store}: {len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
         f"{len(report.unchanged)} unchanged articles"
-        + (f", {len(report.kept)} kept from other folders (--prune drops them)" if report.kept else "")
+        + (f", {len(report.kept)} kept from other folders (--prune drops them)" if report.kept else "") + skipped
         + f"; {report.claims_written} pieces of evidence written in {report.seconds:.1f} s"
     )
     typer.echo(f"claims: {len(report.claims_added)} added, {len(report.claims_removed)} removed; "
@@ -76,16 +79,16 @@ def print_changes(report: BuildReport) -> None:
     """Every change of a build, one per line."""
     for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
         for article_id in ids:
-            typer.echo(f"{label} article  {article_id}")
+            typer.echo(printable(f"{label} article  {article_id}"))
     for sign, claims in (("+", report.claims_added), ("-", report.claims_removed)):
         for claim in claims:
             negated = " (denied)" if claim["polarity"] == "negative" else ""
-            typer.echo(f"{sign} claim  {claim['subject']} {claim['predicate']} {claim['object']}{negated}")
+            typer.echo(printable(f"{sign} claim  {claim['subject']} {claim['predicate']} {claim['object']}{negated}"))
     for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved)):
         for conflict in conflicts:
             sides = " vs ".join(f"{c['subject']} {c['predicate']} {c['object']}"
                                 + (" (denied)" if c["polarity"] == "negative" else "") for c in conflict["claims"])
-            typer.echo(f"{label} {conflict['kind']} conflict  {sides}")
+            typer.echo(printable(f"{label} {conflict['kind']} conflict  {sides}"))
 
 
 @app.command()
@@ -146,7 +149,10 @@ def watch(
             fail(str(error))
 
     def rebuild() -> None:
-        report = _run(inputs, store, model, jobs, max_bytes, False, True)
+        try:
+            report = _run(inputs, store, model, jobs, max_bytes, False, True)
+        except typer.Exit:  # the failed build has said why in one line; the next change tries again
+            return
         print_report(report, store)
         print_changes(report)
 

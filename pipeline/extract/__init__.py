@@ -34,7 +34,7 @@ from .values import find_values
 
 MAX_SECTION_NAME_WORDS = 3
 EXTRACTOR_NAME = "claimgraph-dependency"
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.4.1"
 
 
 def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> list[ClaimMention]:

@@ -362,7 +362,7 @@ class PhraseResolver:
         if token.tag_.startswith("VB") and token.pos_ in NOMINAL or token.tag_ in ("JJR", "JJS", "RBR", "RBS"):
             return None  # "…and shortens", "far more": not names of things
         modifiers = self._kept_modifiers(token)
-        words = [t for t in modifiers] + [token]
+        words = _glued_prefix(modifiers[0] if modifiers else token) + modifiers + [token]
         text = _surface(words)
         plural = is_plural(token) and token.lower_ not in self.lexicon.cue("singularNoun")
         head_lemma = token.lemma_ if plural else token.lower_  # only plurals fold: not "rooibo", "flush", "diabete"
@@ -482,6 +482,16 @@ def _hyphenated(modifier: Token, head: Token) -> bool:
     """"7-hydroxymitragynine": the modifier is glued to the head by hyphens, no spaces between."""
     between = modifier.doc[modifier.i : head.i]
     return all(not t.whitespace_ for t in between) and any(t.text == "-" for t in between)
+
+
+def _glued_prefix(first: Token) -> list[Token]:
+    """"β-blockers" parsed as "β" beside "blockers": words glued on by hyphens belong to the phrase, whatever the parse."""
+    doc = first.doc
+    start = first.i
+    while (start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_
+           and not doc[start - 2].is_punct):
+        start -= 2
+    return list(doc[start : first.i])
 
 
 def _surface(tokens: list[Token]) -> str:
