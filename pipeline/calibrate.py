@@ -15,11 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .evaluate import Prediction, gold_files, load_gold, score
+from .evaluate import Prediction, score_extraction
 from .extract.confidence import WEIGHTS_FILE
-from .ingest import read_articles
-from .normalise import EntityTerm, Evidence
-from .ontology import load_lexicon
 from .resources import ontology_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,27 +24,9 @@ DEV = ROOT / "tests" / "data" / "ie" / "dev"
 TARGET_PRECISION = 0.8
 
 
-def prediction(article_id: str, item: Evidence) -> Prediction:
-    """One in-process piece of evidence as ``evaluate`` sees it, with its features."""
-    claim = item.claim
-    subject = frozenset({claim.subject.label, item.subject_text})
-    is_value = not isinstance(claim.object, EntityTerm)
-    obj = frozenset({claim.object.label, item.object_text})
-    return Prediction(article_id, item.start, item.end, subject, claim.predicate, obj, not item.positive,
-                      item.hedged, item.sentence, is_value, item.pattern, item.confidence, item.features)
-
-
 def labelled_predictions(folders: list[Path]) -> list[tuple[Prediction, bool]]:
     """Every prediction on an annotated dev sentence, with whether it matches gold (relaxed)."""
-    from .workers import extract_articles
-
-    lexicon = load_lexicon()
-    gold = load_gold(folders, lexicon)
-    folders = sorted({f.parent for f in gold_files(folders)})
-    articles = read_articles(folders).articles
-    extracted = extract_articles(articles)
-    predictions = [prediction(article_id, item) for article_id, items in extracted.items() for item in items]
-    return score(gold, {a.id: a.text for a in articles}, predictions, lexicon).judged["relaxed"]
+    return score_extraction(folders).judged["relaxed"]
 
 
 def fit(judged: list[tuple[Prediction, bool]], target: float = TARGET_PRECISION) -> tuple[dict, list[float], list[bool]]:

@@ -391,3 +391,23 @@ def _described(sentence: GoldSentence, claim: GoldClaim | Prediction) -> dict:
 
 __all__ = ["GoldError", "GoldClaim", "GoldSentence", "Prediction", "Counts", "Evaluation", "gold_files", "load_gold",
            "parse_gold_record", "predictions_from_claims", "name_key", "names_match", "claim_matches", "place_gold", "score"]
+
+
+def score_extraction(gold_paths: Sequence[Path], min_confidence: float = 0.0) -> Evaluation:
+    """Extract the annotated articles in process (no store) and score them: what ``pipeline.calibrate``
+    fits on and the quality floors test. Predictions carry their confidence features."""
+    from .ingest import read_articles
+    from .normalise import EntityTerm
+    from .workers import extract_articles
+
+    lexicon = load_lexicon()
+    gold = load_gold(gold_paths, lexicon)
+    articles = read_articles(sorted({f.parent for f in gold_files(gold_paths)})).articles
+    predictions = [
+        Prediction(article_id, item.start, item.end, frozenset({item.claim.subject.label, item.subject_text}),
+                   item.claim.predicate, frozenset({item.claim.object.label, item.object_text}), not item.positive,
+                   item.hedged, item.sentence, not isinstance(item.claim.object, EntityTerm), item.pattern,
+                   item.confidence, item.features)
+        for article_id, items in extract_articles(articles).items() for item in items
+        if item.confidence >= min_confidence]
+    return score(gold, {a.id: a.text for a in articles}, predictions, lexicon)

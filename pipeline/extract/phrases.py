@@ -53,6 +53,9 @@ class PhraseResolver:
     # --- public ---------------------------------------------------------------
     def resolve(self, token: Token) -> list[Phrase]:
         """All entity phrases ``token``'s noun phrase names, coordination expanded."""
+        shared = self._shared_head(token)
+        if shared:
+            return shared
         phrases: list[Phrase] = []
         first = token
         for conjunct in [token, *self._conjuncts(token)]:
@@ -118,6 +121,32 @@ class PhraseResolver:
                 found.append(child)
                 found.extend(self._conjuncts(child))
         return found
+
+    def _shared_head(self, token: Token) -> list[Phrase]:
+        """ "black and green tea": coordinated modifiers of one noun name one thing each (black tea, green tea)."""
+        if token.pos_ not in NOMINAL:
+            return []
+        coordinated = [m for m in token.lefts if m.dep_ in ("amod", "compound", "nmod")
+                       and any(c.dep_ == "conj" and c.i < token.i for c in m.children)]
+        if len(coordinated) != 1:
+            return []
+        modifier = coordinated[0]
+        variants = [modifier, *(c for c in modifier.children if c.dep_ == "conj" and c.i < token.i)]
+        others = [t for t in self._kept_modifiers(token) if t not in set(modifier.subtree)]
+        phrases = []
+        for variant in variants:
+            nested = {t.i for c in variant.children if c.dep_ == "conj" for t in c.subtree}
+            own = [t for t in variant.subtree if t.i == variant.i or (
+                t.dep_ not in ("cc", "conj", "punct", "det") and t.i not in nested)]
+            words = sorted({*own, *others}, key=lambda t: t.i)
+            text = _surface([*words, token])
+            lemma_text = f"{_join(words)} {token.lemma_ if is_plural(token) else token.lower_}"
+            entity = self._lookup(text, lemma_text)
+            phrase = Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=entity,
+                            broader=None if entity else self._suffix_entity([*words, token], token))
+            if phrase not in phrases:
+                phrases.append(phrase)
+        return phrases
 
     def _borrow_modifiers(self, first: Token, conjunct: Token) -> list[Phrase]:
         """"sleep quality and duration": a bare aspect noun borrows the first conjunct's modifier."""
