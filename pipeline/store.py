@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from oxrdflib import OxigraphStore
 
@@ -148,33 +148,40 @@ def _open_for_writing(path: Path) -> Dataset:
         with held:
             commit_generation(path, generation, {})
 
-    return dataset_over(store, on_close=commit, written=True)
+    return dataset_over(store, on_close=commit, writable=True)
 
 
 class _ClosingStore(OxigraphStore):
-    """oxrdflib's store, running a last step (let a pinned generation go, commit a written one) once closed."""
+    """oxrdflib's store, running a last step (let a pinned generation go, commit a written one) once closed.
 
-    def __init__(self, store: ox.Store, on_close: Callable[[], None], written: bool) -> None:
+    Read-only, it turns rdflib's ``Dataset.graph()`` into a read: rdflib adds the graph it hands out.
+    """
+
+    def __init__(self, store: ox.Store, on_close: Callable[[], None], writable: bool) -> None:
         super().__init__(store=store)
         self._on_close: Callable[[], None] | None = on_close
-        self._written = written
+        self._writable = writable
 
     def close(self, commit_pending_transaction: bool = False) -> None:
         on_close, self._on_close = self._on_close, None
         if on_close is None:  # closed already
             return
-        if self._written:
+        if self._writable:
             self._store.flush()
         super().close(commit_pending_transaction)  # drops the Oxigraph store, which closes its database
         on_close()
 
+    def add_graph(self, graph: Graph) -> None:
+        if self._writable:  # read-only, it is a handle for reading that rdflib's Dataset.graph() asks for: no write
+            super().add_graph(graph)
 
-def dataset_over(store: ox.Store, on_close: Callable[[], None] = lambda: None, written: bool = False) -> Dataset:
+
+def dataset_over(store: ox.Store, on_close: Callable[[], None] = lambda: None, writable: bool = False) -> Dataset:
     """An rdflib ``Dataset`` (union default graph) over an open Oxigraph store; ``on_close`` runs once it is closed.
 
-    ``written`` flushes the store before closing it.
+    ``writable`` says the store is open for writing: it is flushed before it is closed.
     """
-    dataset = Dataset(store=_ClosingStore(store, on_close, written), default_union=True)
+    dataset = Dataset(store=_ClosingStore(store, on_close, writable), default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     return dataset
