@@ -336,8 +336,8 @@ def begin_generation(path: Path) -> Path:
             shutil.rmtree(old, ignore_errors=True)
     for link in path.glob(f".{DATABASE_LINK}.*"):  # a link a killed build made but never switched to
         link.unlink()
-    if current is not None:
-        (current / READERS_LOCK).touch()  # a generation made before reader locks: readers lock it from now on
+    if current is not None and not (current / READERS_LOCK).exists():
+        (current / READERS_LOCK).touch()  # made before reader locks: readers lock it from now on
     number = max((int(p.name) for p in folder.iterdir() if p.name.isdigit()), default=0) + 1
     generation = folder / f"{number:06d}"
     generation.mkdir()

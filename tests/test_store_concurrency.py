@@ -133,7 +133,19 @@ def store(tmp_path) -> Path:
     return store
 
 
-def test_four_readers_loop_while_a_build_runs_and_see_one_generation_or_the_next(store, tmp_path):
+@pytest.fixture
+def older_store(store, tmp_path) -> Path:
+    """A store with a current and a previous generation, so that the next build also deletes one."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "extra.txt").write_text("An extra source says that kratom causes insomnia.\n")
+    build([example_corpus_dir(), extra], store)
+    assert len(list((store / GENERATIONS).iterdir())) == 2
+    return store
+
+
+def test_four_readers_loop_while_a_build_runs_and_see_one_generation_or_the_next(older_store, tmp_path):
+    store = older_store
     before = answers(store)
     folder = articles(tmp_path / "articles", 4)
     building = threading.Event()
@@ -147,7 +159,8 @@ def test_four_readers_loop_while_a_build_runs_and_see_one_generation_or_the_next
         time.sleep(3)  # the readers go on a little over the new generation
     after = answers(store)
     report("build with 4 readers", readers)
-    assert after != before and json.loads(after[("stats",)])["sources"] == 5 + len(list(folder.iterdir()))
+    assert after != before and json.loads(after[("stats",)])["sources"] == 6 + len(list(folder.iterdir()))
+    assert not (store / GENERATIONS / "000001").exists(), "the build deleted the generation no reader held"
     assert_every_answer_is_one_generation(readers, before, after)
     dataset = open_store(store)
     try:
@@ -160,7 +173,8 @@ def test_four_readers_loop_while_a_build_runs_and_see_one_generation_or_the_next
     assert json.loads(answers(store)[("stats",)])["sources"] == json.loads(after[("stats",)])["sources"] + 1
 
 
-def test_four_readers_loop_while_a_build_is_killed_and_see_only_the_old_generation(store, tmp_path):
+def test_four_readers_loop_while_a_build_is_killed_and_see_only_the_old_generation(older_store, tmp_path):
+    store = older_store
     before = answers(store)
     folder = articles(tmp_path / "articles", 4)
     building = threading.Event()
@@ -169,7 +183,7 @@ def test_four_readers_loop_while_a_build_is_killed_and_see_only_the_old_generati
         time.sleep(1)
         process = start_build(folder, store)
         deadline = time.monotonic() + 300
-        while not (store / GENERATIONS / "000002" / "oxigraph").exists():  # writing the new generation
+        while not (store / GENERATIONS / "000003" / "oxigraph").exists():  # writing the new generation
             assert process.poll() is None, process.stderr.read()
             assert time.monotonic() < deadline, "the build never started its new generation"
             time.sleep(0.005)
@@ -183,7 +197,7 @@ def test_four_readers_loop_while_a_build_is_killed_and_see_only_the_old_generati
     assert answers(store) == before, "the previous generation is intact"
     result = subprocess.run([*CLI, "build", str(folder), "--store", str(store)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert json.loads(answers(store)[("stats",)])["sources"] == 5 + len(list(folder.iterdir()))
+    assert json.loads(answers(store)[("stats",)])["sources"] == 6 + len(list(folder.iterdir()))
 
 
 def test_eight_readers_at_once_all_answer_the_same(store):
