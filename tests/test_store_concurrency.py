@@ -40,7 +40,8 @@ class Call:
     stdout: str
     stderr: str
     seconds: float
-    during_build: bool
+    during_build: bool  # started and ended while the build ran
+    after_build: bool  # started once the build had ended
 
 
 def read(store: Path, command: tuple[str, ...]) -> subprocess.CompletedProcess:
@@ -71,24 +72,29 @@ def articles(folder: Path, copies: int) -> Path:
 
 
 class Readers:
-    """``count`` threads, each running read commands as subprocesses one after another, in a loop."""
+    """``count`` threads, each running read commands as subprocesses one after another, in a loop, until the
+    build is ``done`` (or for at most ``READER_SECONDS`` and ``READER_CALLS``), then once more after it."""
 
-    def __init__(self, store: Path, count: int, building: threading.Event) -> None:
-        self.store, self.building = store, building
+    def __init__(self, store: Path, count: int, done: threading.Event) -> None:
+        self.store, self.done = store, done
         self.calls: list[list[Call]] = [[] for _ in range(count)]
-        self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(count)]
 
     def _loop(self, number: int) -> None:
         deadline = time.monotonic() + READER_SECONDS
         calls = self.calls[number]
-        while len(calls) < READER_CALLS and time.monotonic() < deadline and not self.stop.is_set():
-            command = READS[(number + len(calls)) % len(READS)]
-            during = self.building.is_set()
-            started = time.monotonic()
-            result = read(self.store, command)
-            calls.append(Call(command, result.returncode, result.stdout, result.stderr, time.monotonic() - started,
-                              during and self.building.is_set()))
+        while len(calls) < READER_CALLS and time.monotonic() < deadline and not self.done.is_set():
+            self._call(number, calls)
+        self.done.wait(timeout=600)
+        self._call(number, calls)
+
+    def _call(self, number: int, calls: list[Call]) -> None:
+        command = READS[(number + len(calls)) % len(READS)]
+        after = self.done.is_set()
+        started = time.monotonic()
+        result = read(self.store, command)
+        calls.append(Call(command, result.returncode, result.stdout, result.stderr, time.monotonic() - started,
+                          not self.done.is_set(), after))
 
     def __enter__(self) -> "Readers":
         for thread in self.threads:
@@ -96,7 +102,7 @@ class Readers:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop.set()
+        self.done.set()
         for thread in self.threads:
             thread.join(timeout=180)
 
@@ -117,7 +123,8 @@ def assert_every_answer_is_one_generation(readers: Readers, *generations: dict) 
 
 def report(label: str, readers: Readers) -> None:
     calls = readers.all
-    print(f"\n{label}: {len(calls)} reader calls ({sum(c.during_build for c in calls)} wholly during the build), "
+    print(f"\n{label}: {len(calls)} reader calls ({sum(c.during_build for c in calls)} wholly during the build, "
+          f"{sum(c.after_build for c in calls)} after it), "
           f"errors {sum(c.returncode != 0 for c in calls)}, slowest {max(c.seconds for c in calls):.1f} s")
 
 
@@ -148,20 +155,20 @@ def test_four_readers_loop_while_a_build_runs_and_see_one_generation_or_the_next
     store = older_store
     before = answers(store)
     folder = articles(tmp_path / "articles", 4)
-    building = threading.Event()
-    building.set()
-    with Readers(store, 4, building) as readers:
+    done = threading.Event()
+    with Readers(store, 4, done) as readers:
         time.sleep(1)  # the readers are under way before the build starts
         process = start_build(folder, store)
         out, err = process.communicate(timeout=600)
-        building.clear()
+        done.set()
         assert process.returncode == 0, err
-        time.sleep(3)  # the readers go on a little over the new generation
     after = answers(store)
     report("build with 4 readers", readers)
     assert after != before and json.loads(after[("stats",)])["sources"] == 6 + len(list(folder.iterdir()))
     assert not (store / GENERATIONS / "000001").exists(), "the build deleted the generation no reader held"
     assert_every_answer_is_one_generation(readers, before, after)
+    assert sum(call.after_build for call in readers.all) == 4
+    assert all(call.stdout == after[call.command] for call in readers.all if call.after_build)
     dataset = open_store(store)
     try:
         assert stats(dataset) == json.loads(after[("stats",)]), "the store opens afterwards with the new results"
@@ -177,9 +184,8 @@ def test_four_readers_loop_while_a_build_is_killed_and_see_only_the_old_generati
     store = older_store
     before = answers(store)
     folder = articles(tmp_path / "articles", 4)
-    building = threading.Event()
-    building.set()
-    with Readers(store, 4, building) as readers:
+    done = threading.Event()
+    with Readers(store, 4, done) as readers:
         time.sleep(1)
         process = start_build(folder, store)
         deadline = time.monotonic() + 300
@@ -189,8 +195,7 @@ def test_four_readers_loop_while_a_build_is_killed_and_see_only_the_old_generati
             time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
-        building.clear()
-        time.sleep(3)
+        done.set()
     report("killed build with 4 readers", readers)
     assert process.returncode == -signal.SIGKILL
     assert_every_answer_is_one_generation(readers, before)
