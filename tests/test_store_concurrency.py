@@ -309,3 +309,40 @@ def test_a_reader_holds_a_shared_lock_that_a_build_cannot_take(store):
         dataset.close()
     with open(lock) as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def blocked_on(lock: Path) -> bool:
+    """Whether some process waits for a flock on ``lock`` (Linux's /proc/locks marks waiters with ``->``)."""
+    info = lock.stat()
+    inode = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    return any("->" in line and inode in line.split() for line in Path("/proc/locks").read_text().splitlines())
+
+
+def test_a_reader_waits_while_its_generation_is_collected_then_reads_the_current_one(older_store):
+    store = older_store
+    previous, current = sorted((store / GENERATIONS).iterdir())
+    dataset = open_store(store)
+    expected = stats(dataset)
+    dataset.close()
+    opened: list = []
+    with open(current / READERS_LOCK) as collecting:
+        fcntl.flock(collecting, fcntl.LOCK_EX)  # as a build that deletes this generation holds it
+        reader = threading.Thread(target=lambda: opened.append(open_store(store)))
+        reader.start()
+        deadline = time.monotonic() + 60
+        while not blocked_on(current / READERS_LOCK):
+            assert reader.is_alive() and time.monotonic() < deadline, "the reader did not wait for the lock"
+            time.sleep(0.01)
+        # what a collection does, played by hand: the link moves on, the old generation goes away
+        shutil.copytree(current, previous.with_name("000003"))
+        (store / ".oxigraph.test").symlink_to(Path(GENERATIONS) / "000003" / "oxigraph")
+        os.replace(store / ".oxigraph.test", store / "oxigraph")
+        os.rename(current, current.with_name(".collected-test"))
+    reader.join(timeout=60)
+    [dataset] = opened
+    try:
+        assert stats(dataset) == expected
+        with open(previous.with_name("000003") / READERS_LOCK) as lock, pytest.raises(BlockingIOError):
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the reader resolved the link again and holds 000003
+    finally:
+        dataset.close()
