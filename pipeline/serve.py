@@ -2,11 +2,10 @@
 
 ``oxigraph serve-read-only`` (the ``oxigraph`` package on PyPI) opens the
 store's RocksDB database read-only, so it needs no lock and refuses updates.
-It serves the store as it was when the server started: restart it after
-``claimgraph build``. Reading a database that another process is writing is
-undefined behaviour in Oxigraph, so :func:`check_servable` refuses to start
-while a process (a build, or any ``claimgraph`` command) holds the store's
-write lock; a build started while the server runs should wait for it to stop.
+It serves the generation that was current when it started (see
+:mod:`pipeline.store`), which no process ever writes: builds run beside it and
+write new generations, and the server keeps its own, pinned by the readers'
+lock it inherits, until it stops. Restart it to see a newer build.
 
 Queries see the union of all graphs by default, as the CLI does. The
 endpoint is ``http://HOST:PORT/query`` (GET or POST); ``/`` has a query page.
@@ -22,15 +21,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, NoReturn
 
-from .store import DATABASE_LINK, STORE_MARKER, StoreNotFound
+from .store import pin_generation, release
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 
 
 class ServeError(Exception):
-    """The endpoint cannot be started (no server installed, store busy, port taken)."""
+    """The endpoint cannot be started (no server installed, port taken)."""
 
 
 def oxigraph_executable() -> str:
@@ -44,57 +44,35 @@ def oxigraph_executable() -> str:
     return found
 
 
-def database_path(store: Path) -> Path:
-    """The Oxigraph database folder inside a claimgraph store, which must exist."""
-    if not (Path(store) / STORE_MARKER).is_file():
-        raise StoreNotFound(f"no claimgraph store at {store} (run `claimgraph build` first, or pass --store)")
-    return Path(store) / DATABASE_LINK
+def server_command(database: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
+    """The command line of the read-only Oxigraph server over one generation's ``database`` folder.
 
-
-def lock_holder(store: Path) -> int | None:
-    """The id of a process holding the store's write lock, from ``/proc/locks`` (Linux); ``None`` if free.
-
-    Read-only: it never opens the lock file, so it cannot disturb a lock this process holds.
-    """
-    lock_file = database_path(store) / "LOCK"
-    try:
-        info = lock_file.stat()
-        table = Path("/proc/locks").read_text()
-    except OSError:
-        return None
-    wanted = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
-    for line in table.splitlines():
-        fields = line.replace("->", "").split()
-        if len(fields) > 5 and fields[5] == wanted:
-            return int(fields[4])
-    return None
-
-
-def check_servable(store: Path) -> None:
-    """Raise :class:`ServeError` if another process is writing the store right now."""
-    holder = lock_holder(store)
-    if holder is not None:
-        raise ServeError(f"the store {store} is open for writing by process {holder} (a build?); "
-                         "serve it when that process has finished")
-
-
-def server_command(store: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
-    """The command line of the read-only Oxigraph server over ``store``.
-
-    >>> server_command(Path("graphs/store"), "::1", 8000)[1:]
-    ['serve-read-only', '--location', 'graphs/store/oxigraph', '--bind', '[::1]:8000', '--union-default-graph']
+    >>> server_command(Path("graphs/store/generations/000001/oxigraph"), "::1", 8000)[1:]
+    ['serve-read-only', '--location', 'graphs/store/generations/000001/oxigraph', '--bind', '[::1]:8000', '--union-default-graph']
     """
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    location = str(Path(store) / DATABASE_LINK)
-    return [oxigraph_executable(), "serve-read-only", "--location", location, "--bind", address, "--union-default-graph"]
+    return [oxigraph_executable(), "serve-read-only", "--location", str(database), "--bind", address, "--union-default-graph"]
+
+
+def exec_server(store: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, before: Callable[[], None] = lambda: None) -> NoReturn:
+    """Become the server over the store's current generation, which stays pinned while it runs; ``before`` runs just before."""
+    database, lock = pin_generation(store)
+    command = server_command(database, host, port)
+    if lock is not None:
+        os.set_inheritable(lock, True)  # the server holds the generation from now on
+    before()
+    os.execv(command[0], command)
 
 
 def start_server(store: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: float = 30) -> subprocess.Popen:
     """Start the endpoint in the background and return once it accepts connections; stop it with ``terminate()``."""
-    database_path(store)
-    check_servable(store)
+    database, lock = pin_generation(store)
     errors = tempfile.TemporaryFile()
-    process = subprocess.Popen(server_command(store, host, port), stdout=subprocess.DEVNULL, stderr=errors)
+    try:
+        process = subprocess.Popen(server_command(database, host, port), stdout=subprocess.DEVNULL, stderr=errors,
+                                   pass_fds=() if lock is None else (lock,))
+    finally:
+        release(lock)  # the server holds its own copy of the lock
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -18,18 +18,32 @@ Layout of the dataset:
   labels, once for all articles; descriptions no
   article refers to any more are dropped at the end of a build.
 
-Layout of the store folder, which makes a build all-or-nothing:
+Layout of the store folder, which makes a build all-or-nothing and lets any
+number of readers run while it writes:
 
 * ``generations/<n>/oxigraph`` — one complete Oxigraph database per build
-  that changed something, with that build's ``report.json`` beside it. A
-  build copies the current generation (RocksDB checkpoint: hard links, no
-  data copied), writes into the copy, and only then points ``oxigraph`` at it.
+  that changed something, with that build's ``report.json`` and an empty
+  ``readers.lock`` beside it. A build copies the current generation with
+  Oxigraph's own ``Store.backup`` (a RocksDB checkpoint, consistent by
+  construction; on one file system it hard-links the immutable table files),
+  writes into the copy, and only then points ``oxigraph`` at it. Nothing ever
+  writes a generation once it is current, so readers open it read-only
+  (``Store.read_only``) and never write a byte: they need no RocksDB lock, run
+  side by side, and can read a store on a read-only file system.
 * ``oxigraph`` — a symbolic link to the current generation's database,
-  replaced atomically (``rename(2)``); readers and ``oxigraph serve`` open it.
-  A build killed at any point leaves it pointing at the previous, complete
+  replaced atomically (``rename(2)``): the commit point of a build. A build
+  killed at any point leaves it pointing at the previous, complete
   generation; the next build deletes the unfinished one.
 * ``build.lock`` — held (``flock(2)``) by the running build, so two builds
   never interleave.
+
+A reader resolves the link once and holds a shared ``flock`` on its
+generation's ``readers.lock`` for as long as it reads, so it sees one
+generation throughout. A build keeps the current and the previous generation
+and deletes an older one only when it gets that lock exclusively without
+waiting, i.e. when no reader holds it. Where the lock file cannot be opened
+(a read-only copy of a store made before reader locks) the reader reads
+without it: nothing can delete that generation either.
 """
 
 from __future__ import annotations
@@ -39,13 +53,15 @@ import hashlib
 import json
 import os
 import shutil
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import BNode, DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+
+from oxrdflib import OxigraphStore
 
 from .ontology import CG, ENT, Lexicon
 
@@ -68,6 +84,7 @@ DATABASE_LINK = "oxigraph"
 GENERATIONS = "generations"
 REPORT_FILE = "report.json"
 LOCK_FILE = "build.lock"
+READERS_LOCK = "readers.lock"
 
 
 class StoreNotFound(Exception):
@@ -104,23 +121,67 @@ def _local(article_id: str) -> str:
 
 
 def open_store(path: Path, create: bool = False) -> Dataset:
-    """Open the current generation of the store at ``path``; ``create`` makes a new, empty store if missing."""
+    """Open the store at ``path`` read-only, pinned to its current generation until ``close()``.
+
+    ``create=True`` is for filling a store from Python (tests, benchmarks): it makes the store if missing and
+    opens it for writing under the build lock; the writes go into a new generation, which ``close()`` makes
+    current, as a build would.
+    """
     path = Path(path)
-    if not (path / STORE_MARKER).exists() or not (path / DATABASE_LINK).exists():
-        if not create:
-            raise StoreNotFound(f"no claimgraph store at {path} (run `claimgraph build` first, or pass --store)")
-        with build_lock(path):
-            if not (path / DATABASE_LINK).exists():
-                generation = begin_generation(path)
-                commit_generation(path, generation, {})
-    return dataset_over(ox.Store(str(path / DATABASE_LINK)))
+    if create:
+        return _open_for_writing(path)
+    database, lock = pin_generation(path)
+    return dataset_over(ox.Store.read_only(str(database)), on_close=lambda: release(lock))
 
 
-def dataset_over(store: ox.Store) -> Dataset:
-    """An rdflib ``Dataset`` (union default graph) over an open Oxigraph store."""
-    from oxrdflib import OxigraphStore
+def _open_for_writing(path: Path) -> Dataset:
+    held = ExitStack()
+    held.enter_context(build_lock(path))
+    try:
+        generation = begin_generation(path)
+        store = ox.Store(str(generation / DATABASE_LINK))
+    except BaseException:
+        held.close()
+        raise
 
-    dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
+    def commit() -> None:
+        with held:
+            commit_generation(path, generation, {})
+
+    return dataset_over(store, on_close=commit, writable=True)
+
+
+class _ClosingStore(OxigraphStore):
+    """oxrdflib's store, running a last step (let a pinned generation go, commit a written one) once closed.
+
+    Read-only, it turns rdflib's ``Dataset.graph()`` into a read: rdflib adds the graph it hands out.
+    """
+
+    def __init__(self, store: ox.Store, on_close: Callable[[], None], writable: bool) -> None:
+        super().__init__(store=store)
+        self._on_close: Callable[[], None] | None = on_close
+        self._writable = writable
+
+    def close(self, commit_pending_transaction: bool = False) -> None:
+        on_close, self._on_close = self._on_close, None
+        if on_close is None:  # closed already
+            return
+        if self._writable:
+            self._store.flush()
+        super().close(commit_pending_transaction)  # drops the Oxigraph store, which closes its database
+        on_close()
+
+    def add_graph(self, graph: Graph) -> None:
+        if self._writable:  # read-only, it is a handle for reading that rdflib's Dataset.graph() asks for: no write
+            super().add_graph(graph)
+
+
+def dataset_over(store: ox.Store, on_close: Callable[[], None] = lambda: None, writable: bool = False) -> Dataset:
+    """An rdflib ``Dataset`` (union default graph) over an open Oxigraph store; ``on_close`` runs once it is closed.
+
+    ``writable`` says the store is open for writing: it is flushed before it is closed.
+    """
+    dataset = Dataset(store=_ClosingStore(store, on_close, writable), default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     return dataset
@@ -176,20 +237,111 @@ def current_generation(path: Path) -> Path | None:
     return link.resolve().parent if link.is_symlink() and link.exists() else None
 
 
+def pin_generation(path: Path) -> tuple[Path, int | None]:
+    """The current generation's database folder, held against collection until :func:`release` of the lock.
+
+    Resolves the ``oxigraph`` link once, then takes a shared lock on that generation's ``readers.lock``.
+    Returns the database folder and the lock's file descriptor, or ``None`` where the lock file cannot be
+    opened (a read-only store without one): nothing can collect that generation. Writes nothing.
+    """
+    path = Path(path)
+    link = path / DATABASE_LINK
+    for _ in range(20):
+        if not (path / STORE_MARKER).exists() or not link.exists():
+            raise StoreNotFound(f"no claimgraph store at {path} (run `claimgraph build` first, or pass --store)")
+        if not link.is_symlink():  # a store from before generations, only ever read or adopted whole
+            return link, None
+        database = path / os.readlink(link)
+        lock = database.parent / READERS_LOCK
+        try:
+            descriptor = os.open(lock, os.O_RDONLY)
+        except FileNotFoundError:
+            if database.is_dir():  # a generation made before reader locks existed
+                return database, None
+            continue  # collected between resolving the link and opening its lock: the link has moved on
+        except PermissionError:
+            return database, None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a build deletes this very generation
+            held = os.fstat(descriptor)
+            current = os.stat(lock)
+            if (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino):
+                return database, descriptor
+        except FileNotFoundError:
+            pass
+        except OSError:  # a file system without flock: read-only ones are the only ones we read without it
+            os.close(descriptor)
+            return database, None
+        os.close(descriptor)  # the generation was collected while this process waited for the lock
+    raise StoreBusy(f"{path} changed generation 20 times while opening it; try again")
+
+
+def release(lock: int | None) -> None:
+    """Let go of a generation pinned by :func:`pin_generation`."""
+    if lock is not None:
+        os.close(lock)
+
+
+@contextmanager
+def pinned_generation(path: Path) -> Iterator[Path]:
+    """The current generation's database folder, held against collection for the ``with`` block."""
+    database, lock = pin_generation(path)
+    try:
+        yield database
+    finally:
+        release(lock)
+
+
+def collect_generations(path: Path, keep: Collection[Path]) -> None:
+    """Delete the generations not in ``keep`` that no reader holds (call under :func:`build_lock`).
+
+    Each goes only if this process gets its readers' lock exclusively without waiting; it is first renamed
+    away, so a reader that resolved the old link finds neither lock nor database and resolves it again.
+    """
+    keep = {Path(folder).resolve() for folder in keep}
+    for old in sorted((Path(path) / GENERATIONS).iterdir()):
+        if old.resolve() in keep:
+            continue
+        if not old.name.isdigit():  # left by a collection that was killed midway
+            shutil.rmtree(old, ignore_errors=True)
+            continue
+        try:
+            descriptor = os.open(old / READERS_LOCK, os.O_RDONLY)
+        except FileNotFoundError:  # never finished, or made before reader locks existed
+            descriptor = None
+        try:
+            if descriptor is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            doomed = old.with_name(f".collected-{old.name}")
+            os.rename(old, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+        except BlockingIOError:
+            pass  # a reader holds it; a later build collects it
+        finally:
+            release(descriptor)
+
+
 def begin_generation(path: Path) -> Path:
-    """Start a new generation as a copy of the current one (call under :func:`build_lock`)."""
+    """Start a new generation as a copy of the current one (call under :func:`build_lock`).
+
+    The copy is Oxigraph's own backup of the current database, opened read-only: that database is never
+    written once current, so the copy is consistent, and the new generation shares no writer with it.
+    """
     path = Path(path)
     current = current_generation(path)
     folder = path / GENERATIONS
     folder.mkdir(exist_ok=True)
-    for old in folder.iterdir():  # unfinished generations of killed builds
-        if old.resolve() != current and not (old / REPORT_FILE).exists():
+    for old in folder.iterdir():  # unfinished generations of killed builds: never current, so never read
+        if old.name.isdigit() and old.resolve() != current and not (old / REPORT_FILE).exists():
             shutil.rmtree(old, ignore_errors=True)
     for link in path.glob(f".{DATABASE_LINK}.*"):  # a link a killed build made but never switched to
         link.unlink()
+    if current is not None and not (current / READERS_LOCK).exists():
+        (current / READERS_LOCK).touch()  # made before reader locks: readers lock it from now on
     number = max((int(p.name) for p in folder.iterdir() if p.name.isdigit()), default=0) + 1
     generation = folder / f"{number:06d}"
     generation.mkdir()
+    (generation / READERS_LOCK).touch()
     database = generation / DATABASE_LINK
     if current is not None:
         ox.Store.read_only(str(current / DATABASE_LINK)).backup(str(database))
@@ -201,7 +353,7 @@ def begin_generation(path: Path) -> Path:
 
 
 def commit_generation(path: Path, generation: Path, report: dict) -> None:
-    """Make a finished generation current (atomically), keeping the previous one for readers still on it."""
+    """Make a finished generation current (atomically); keep the previous one, and older ones readers hold."""
     path = Path(path)
     previous = current_generation(path)
     (generation / REPORT_FILE).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -212,11 +364,9 @@ def commit_generation(path: Path, generation: Path, report: dict) -> None:
     link = path / DATABASE_LINK
     if link.is_dir() and not link.is_symlink():
         shutil.rmtree(link)
-    os.replace(temporary, link)
+    os.replace(temporary, link)  # the commit point
     _fsync(path)
-    for old in (path / GENERATIONS).iterdir():
-        if old.resolve() not in {generation.resolve(), previous}:
-            shutil.rmtree(old, ignore_errors=True)
+    collect_generations(path, keep=[generation] + ([previous] if previous else []))
 
 
 def discard_generation(generation: Path) -> None:
@@ -245,9 +395,11 @@ def _fsync(folder: Path) -> None:
 
 def last_report(path: Path) -> dict | None:
     """The report of the build that made the current generation (``None`` before the first build)."""
-    current = current_generation(Path(path))
-    report = current / REPORT_FILE if current else None
-    return json.loads(report.read_text(encoding="utf-8")) if report and report.is_file() else None
+    if not (Path(path) / DATABASE_LINK).exists():
+        return None
+    with pinned_generation(Path(path)) as database:
+        report = database.parent / REPORT_FILE
+        return json.loads(report.read_text(encoding="utf-8")) if report.is_file() else None
 
 
 # --- writing articles -----------------------------------------------------------------------------

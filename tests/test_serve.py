@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +16,9 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from urllib.error import HTTPError
 
 from pipeline.sparql import named_queries
-from pipeline.store import open_store
+from pipeline.build import build
+from pipeline.resources import example_corpus_dir
+from pipeline.store import READERS_LOCK
 
 CLI = [sys.executable, "-c", "from pipeline.cli import app; app()"]
 
@@ -89,15 +93,33 @@ def test_endpoint_refuses_updates(endpoint, cli, example_store):
     assert select(endpoint, "SELECT ?p WHERE { <urn:claimgraph:test> ?p ?o }") == []
 
 
-def test_serve_refuses_a_store_open_for_writing(example_store):
-    dataset = open_store(example_store)  # this process now holds the store's write lock, as a build would
+def test_serve_keeps_its_generation_while_a_build_changes_the_store(example_store, cli, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(example_store, store, symlinks=True)
+    served = (store / "oxigraph").resolve().parent
+    port = free_port()
+    process = subprocess.Popen([*CLI, "serve", "--store", str(store), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        result = subprocess.run([*CLI, "serve", "--store", str(example_store), "--port", str(free_port())],
-                                capture_output=True, text=True, timeout=60)
+        wait_until_listening(process, port)
+        url = f"http://127.0.0.1:{port}"
+        sources = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <https://claimgraph.org/ns#Source> } }"
+        [before] = select(url, sources)
+        articles = tmp_path / "articles"
+        articles.mkdir()
+        (articles / "new.txt").write_text("One more source says that kratom improves sleep.\n")
+        report = build([example_corpus_dir(), articles], store, wait=False)  # the server does not make it wait
+        assert report.new == ["new"]
+        [counts] = cli_rows(cli, store, "stats")
+        assert int(counts["sources"]) == int(before["n"]) + 1
+        assert select(url, sources) == [before], "the endpoint still serves the generation it started on"
+        with open(served / READERS_LOCK) as lock, pytest.raises(BlockingIOError):
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # so no build can delete it
     finally:
-        dataset.close()
-    assert result.returncode != 0
-    assert result.stderr.startswith("claimgraph: error:") and "open for writing" in result.stderr, result.stderr
+        process.terminate()
+        process.wait(timeout=30)
+    with open(served / READERS_LOCK) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # stopped, the server holds it no more
 
 
 def test_serve_without_a_store_is_one_line_error(cli, tmp_path):

@@ -11,7 +11,7 @@ from rdflib import Dataset
 
 from .. import __version__
 from ..output import Format
-from ..store import StoreNotFound, open_store
+from ..store import StoreBusy, StoreNotFound, open_store
 
 app = typer.Typer(
     help="Turn a pile of articles into a knowledge graph of the claims they make, "
@@ -38,7 +38,7 @@ def opened_store(store: Path) -> Iterator[Dataset]:
     """An existing store, open for the ``with`` block and closed after it; a missing store fails in one line."""
     try:
         dataset = open_store(store)
-    except StoreNotFound as error:
+    except (StoreNotFound, StoreBusy) as error:
         fail(str(error))
     try:
         yield dataset

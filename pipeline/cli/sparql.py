@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,10 +13,10 @@ from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_sto
 from ..export import ExportError, check_writable, export_text, format_for, write_export
 from ..output import Format, emit, print_table, render_json
 from ..reason import QueryError, stats
-from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_servable, database_path, endpoint_url, server_command
+from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, endpoint_url, exec_server
 from ..sparql import (ResultFormat, load_query, named_queries, parse_assignments, render_delimited,
                       render_sparql_json, result_columns, run_named, text_rows)
-from ..store import StoreNotFound
+from ..store import StoreBusy, StoreNotFound
 
 @app.command()
 def query(
@@ -112,17 +111,16 @@ def serve(
     """Serve the store as a read-only SPARQL 1.1 endpoint (Oxigraph's server) at http://HOST:PORT/query.
 
     Updates are refused. The endpoint shows the store as it was at start-up: restart it after a build.
-    It will not start while another process is writing the store; stop it before running a build.
+    Builds run while it serves; the generation it shows is kept until it stops.
     """
+    def announce() -> None:
+        typer.echo(f"serving {store} read-only at {endpoint_url(host, port)} (Ctrl-C stops)", err=True)
+        sys.stderr.flush()
+
     try:
-        database_path(store)
-        check_servable(store)
-        command = server_command(store, host, port)
-    except (StoreNotFound, ServeError) as error:
+        exec_server(store, host, port, before=announce)
+    except (StoreNotFound, StoreBusy, ServeError) as error:
         fail(str(error))
-    typer.echo(f"serving {store} read-only at {endpoint_url(host, port)} (Ctrl-C stops)", err=True)
-    sys.stderr.flush()
-    os.execv(command[0], command)
 
 
 @app.command()
