@@ -256,13 +256,28 @@ def names_match(predicted: Iterable[str], gold: Iterable[str], relaxed: bool) ->
 
 
 def values_match(predicted: Iterable[str], gold: Iterable[str], relaxed: bool) -> bool:
-    """Strict: the value texts agree word for word; relaxed: they give the same numbers."""
+    """Strict: the same numbers in the same unit ("4 hours" is "about 4 hours"); relaxed: the same numbers.
+
+    >>> values_match(["4 hours"], ["about 4 hours"], relaxed=False), values_match(["4 hours"], ["4 days"], relaxed=False)
+    (True, False)
+    """
     if names_match(predicted, gold, relaxed=False):
         return True
-    if not relaxed:
-        return False
-    numbers = {tuple(_NUMBER.findall(g.replace(",", ""))) for g in gold} - {()}
-    return any(tuple(_NUMBER.findall(p.replace(",", ""))) in numbers for p in predicted)
+    wanted = {_value_key(g, relaxed) for g in gold} - {None}
+    return any(_value_key(p, relaxed) in wanted for p in predicted)
+
+
+def _value_key(text: str, relaxed: bool) -> tuple | None:
+    """A value's numbers, and (unless relaxed) the unit word after the last of them, plural folded."""
+    text = text.lower().replace(",", "")
+    numbers = tuple(_NUMBER.findall(text))
+    if not numbers:
+        return None
+    if relaxed:
+        return numbers
+    last = list(_NUMBER.finditer(text))[-1]
+    unit = next(iter(_WORD.findall(text[last.end():])), "")
+    return numbers, unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit
 
 
 def _covers(lexicon: Lexicon) -> dict[URIRef, frozenset[URIRef]]:

@@ -117,7 +117,13 @@ def source_iri(article_id: str) -> URIRef:
 
 
 def _local(article_id: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else f"%{ord(c):02X}" for c in article_id)
+    """The article id as an IRI segment: each UTF-8 byte of any other character percent-encoded, so no two
+    ids share one graph ("x—14" is not "x 14").
+
+    >>> _local("x—14"), _local("x 14"), _local("caffe-2.md")
+    ('x%E2%80%9414', 'x%2014', 'caffe-2.md')
+    """
+    return "".join(c if c.isalnum() or c in "-_." else "".join(f"%{b:02X}" for b in c.encode()) for c in article_id)
 
 
 def open_store(path: Path, create: bool = False) -> Dataset:
