@@ -42,6 +42,8 @@ def _inputs(paths: Optional[list[Path]]) -> list[Path]:
 
 
 def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_bytes: int, prune: bool, wait: bool) -> BuildReport:
+    if store.exists() and not store.is_dir():
+        fail(f"--store {store} is a file, not a store folder; choose another --store")
     progress = BuildProgress(sys.stderr)
     try:
         with progress:
@@ -50,6 +52,8 @@ def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_b
                              on_wait=lambda message: typer.echo(message, err=True))
     except (BuildError, StoreNotFound) as error:
         fail(str(error))
+    except OSError as error:  # the store's folder cannot be made or written (read-only, no such parent)
+        fail(f"cannot write the store {store}: {error.strerror or error}")
 
 
 def print_report(report: BuildReport, store: Path) -> None:
@@ -139,6 +143,8 @@ def watch(
 ) -> None:
     """Build FOLDER now, then rebuild it whenever its articles change, until Ctrl-C."""
     inputs = _inputs([folder])
+    if not folder.is_dir():
+        fail(f"{folder} is not a folder; watch takes a folder of articles (build reads single files)")
     if jobs == 1:  # load the model here once: every rebuild then extracts in this process
         try:
             start_model(model)

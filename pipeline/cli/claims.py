@@ -88,9 +88,14 @@ def report(
     min_sources: Annotated[int, typer.Option(min=2, help="Minimum independent sources for an agreement.")] = 2,
 ) -> None:
     """Write a Markdown and an HTML report: each conflict's sides next to each other, then the agreements."""
+    if output.exists() and not output.is_dir():
+        fail(f"--output {output} is a file; give a folder for report.md and report.html")
     with opened_store(store) as dataset:
         found = all_claims(dataset)
         conflicting = conflicts(dataset, claims=found)
         agreed = agreements(dataset, min_sources=min_sources, claims=found, found_conflicts=conflicting)
-    markdown, page = write_report(conflicting, agreed, output)
+    try:
+        markdown, page = write_report(conflicting, agreed, output)
+    except OSError as error:
+        fail(f"cannot write the report into {output}: {error.strerror or error}")
     typer.echo(f"wrote {markdown} and {page}")

@@ -14,7 +14,7 @@ from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_sto
 from ..export import ExportError, check_writable, export_text, format_for, write_export
 from ..output import Format, emit, print_table, render_json
 from ..reason import QueryError, stats
-from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_servable, database_path, endpoint_url, server_command
+from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_port_free, check_servable, database_path, endpoint_url, server_command
 from ..sparql import (ResultFormat, load_query, named_queries, parse_assignments, render_delimited,
                       render_sparql_json, result_columns, run_named, text_rows)
 from ..store import StoreNotFound
@@ -117,6 +117,7 @@ def serve(
     try:
         database_path(store)
         check_servable(store)
+        check_port_free(host, port)
         command = server_command(store, host, port)
     except (StoreNotFound, ServeError) as error:
         fail(str(error))
