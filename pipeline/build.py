@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS
+from rdflib import DCTERMS, PROV, RDF, RDFS
 
 from .independence import Fingerprint, groups_from_pairs, near_copy_pairs, pack, pack_signature, packed_signature
 from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
@@ -412,8 +412,19 @@ def _describe(store: ox.Store, key: ClaimKey) -> dict:
     """A claim key as the report shows it: id, polarity and labels."""
     claim = ox.NamedNode(key[0])
     subject, predicate, obj = (_first(store, claim, str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+    shown = _value_text(store, key) if isinstance(obj, ox.Literal) else None
     return {"id": key[0], "polarity": key[1], "subject": _label(store, subject), "predicate": _label(store, predicate),
-            "object": _label(store, obj)}
+            "object": shown or _label(store, obj)}
+
+
+def _value_text(store: ox.Store, key: ClaimKey) -> str | None:
+    """A value as its first piece of evidence wrote it ("8 hours", not ``PT8H``), as ``claimgraph claims`` labels it."""
+    sparql = (f"SELECT ?text WHERE {{ <{key[0]}> <{CG.evidence}> ?e . ?e <{CG.polarity}> <{CG[key[1]]}> ; "
+              f"<{CG.objectText}> ?text ; <{PROV.wasDerivedFrom}> ?source ; <{CG.start}> ?start . "
+              f"?source <{DCTERMS.identifier}> ?id }} ORDER BY ?id ?start LIMIT 1")
+    for row in store.query(sparql, use_default_graph_as_union=True):
+        return row["text"].value
+    return None
 
 
 def _describe_conflict(store: ox.Store, conflict: tuple[str, str, str]) -> dict:

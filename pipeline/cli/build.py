@@ -13,9 +13,9 @@ from .app import DEFAULT_STORE, StoreOption, app, fail
 
 from ..build import BuildError, BuildReport, watch_and_build
 from ..build import build as run_build
-from ..ingest import DEFAULT_MAX_BYTES
+from ..ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, iter_article_files
 from ..nlp import ModelNotFound
-from ..output import Format
+from ..output import Format, render_csv
 from ..progress import BuildProgress
 from ..resources import example_corpus_dir
 from ..store import STORE_MARKER, StoreNotFound, last_report
@@ -76,20 +76,37 @@ def print_report(report: BuildReport, store: Path) -> None:
                f"conflicts: {len(report.conflicts_appeared)} appeared, {len(report.conflicts_resolved)} resolved")
 
 
+CHANGE_COLUMNS = ("change", "item", "kind", "text")
+
+
+def _claim_text(claim: dict) -> str:
+    return f"{claim['subject']} {claim['predicate']} {claim['object']}" + (" (denied)" if claim["polarity"] == "negative" else "")
+
+
+def change_rows(report: BuildReport) -> list[dict[str, str]]:
+    """Every change of a build, one row each (keys :data:`CHANGE_COLUMNS`): articles, then claims, then conflicts."""
+    rows = [{"change": label, "item": "article", "kind": "", "text": article_id}
+            for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed))
+            for article_id in ids]
+    rows += [{"change": label, "item": "claim", "kind": "", "text": _claim_text(claim)}
+             for label, claims in (("added", report.claims_added), ("removed", report.claims_removed)) for claim in claims]
+    rows += [{"change": label, "item": "conflict", "kind": conflict["kind"],
+              "text": " vs ".join(_claim_text(c) for c in conflict["claims"])}
+             for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved))
+             for conflict in conflicts]
+    return rows
+
+
 def print_changes(report: BuildReport) -> None:
     """Every change of a build, one per line."""
-    for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
-        for article_id in ids:
-            typer.echo(f"{label} article  {article_id}")
-    for sign, claims in (("+", report.claims_added), ("-", report.claims_removed)):
-        for claim in claims:
-            negated = " (denied)" if claim["polarity"] == "negative" else ""
-            typer.echo(f"{sign} claim  {claim['subject']} {claim['predicate']} {claim['object']}{negated}")
-    for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved)):
-        for conflict in conflicts:
-            sides = " vs ".join(f"{c['subject']} {c['predicate']} {c['object']}"
-                                + (" (denied)" if c["polarity"] == "negative" else "") for c in conflict["claims"])
-            typer.echo(f"{label} {conflict['kind']} conflict  {sides}")
+    signs = {"added": "+", "removed": "-"}
+    for row in change_rows(report):
+        if row["item"] == "article":
+            typer.echo(f"{row['change']} article  {row['text']}")
+        elif row["item"] == "claim":
+            typer.echo(f"{signs[row['change']]} claim  {row['text']}")
+        else:
+            typer.echo(f"{row['change']} {row['kind']} conflict  {row['text']}")
 
 
 @app.command()
@@ -106,7 +123,11 @@ def build(
 
     Exits 1 when any file was skipped (each is named on stderr), 0 otherwise.
     """
-    report = _run(_inputs(paths), store, model, jobs, max_bytes, prune, wait)
+    inputs = _inputs(paths)
+    for folder in inputs:
+        if folder.is_dir() and next(iter_article_files([folder]), None) is None:
+            typer.echo(f"warning: {folder} holds no articles ({' '.join(SUPPORTED_SUFFIXES)})", err=True)
+    report = _run(inputs, store, model, jobs, max_bytes, prune, wait)
     print_report(report, store)
     if report.problems:
         raise typer.Exit(1)
@@ -115,7 +136,8 @@ def build(
 @app.command()
 def diff(
     store: StoreOption = DEFAULT_STORE,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (one line per change) or json.")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (one line per change), json (the whole "
+                                        "report) or csv (one row per change).")] = Format.table,
 ) -> None:
     """Show what the last build that changed the store changed: articles, claims and conflicts."""
     if not (store / STORE_MARKER).exists():
@@ -127,6 +149,9 @@ def diff(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     report = BuildReport.from_json(data)
+    if fmt == Format.csv:
+        sys.stdout.write(render_csv(change_rows(report), CHANGE_COLUMNS))
+        return
     typer.echo(f"last build: {report.finished} from {', '.join(report.inputs)}")
     print_report(report, store)
     print_changes(report)
