@@ -114,7 +114,8 @@ def test_start_server_from_python(example_store, cli):
     process = start_server(example_store, port=port)
     try:
         client = SPARQLWrapper(endpoint_url(port=port))
-        client.setQuery("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://claimgraph.org/ns#Claim> }")
+        client.setQuery("SELECT (COUNT(DISTINCT CONCAT(STR(?c), STR(?p))) AS ?n) "
+                        "WHERE { ?c a <https://claimgraph.org/ns#Claim> ; <https://claimgraph.org/ns#stated> ?p }")
         client.setReturnFormat(JSON)
         [row] = client.query().convert()["results"]["bindings"]
     finally:

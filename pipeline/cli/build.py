@@ -91,7 +91,8 @@ def change_rows(report: BuildReport) -> list[dict[str, str]]:
     rows += [{"change": label, "item": "claim", "kind": "", "text": _claim_text(claim)}
              for label, claims in (("added", report.claims_added), ("removed", report.claims_removed)) for claim in claims]
     rows += [{"change": label, "item": "conflict", "kind": conflict["kind"],
-              "text": " vs ".join(_claim_text(c) for c in conflict["claims"])}
+              "text": " vs ".join("; ".join(_claim_text(c) for c in side)
+                                  for side in conflict.get("sides") or [[c] for c in conflict["claims"]])}
              for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved))
              for conflict in conflicts]
     return rows

@@ -11,6 +11,7 @@ from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_sto
 
 from ..output import CLAIM_COLUMNS, Format, claim_row, emit, print_conflicts
 from ..reason import UnknownEntity, about, agreements, all_claims, conflicts
+from ..counts import counts
 from ..report import write_report
 
 
@@ -95,7 +96,7 @@ def report(
         conflicting = conflicts(dataset, claims=found)
         agreed = agreements(dataset, min_sources=min_sources, claims=found, found_conflicts=conflicting)
     try:
-        markdown, page = write_report(conflicting, agreed, output)
+        markdown, page = write_report(conflicting, agreed, counts(found.values(), conflicting), output)
     except OSError as error:
         fail(f"cannot write the report into {output}: {error.strerror or error}")
     typer.echo(f"wrote {markdown} and {page}")

@@ -9,6 +9,8 @@ import typer
 
 from .app import DEFAULT_STORE, StoreOption, app, fail, opened_store
 
+from ..counts import conflicts_among, counts
+
 
 @app.command()
 def viz(
@@ -48,4 +50,5 @@ def viz(
         path = render(selected, output, heading=view.describe())
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
-    typer.echo(f"wrote {path}: {selected.number_of_nodes()} entities, {selected.number_of_edges()} claims")
+    shown = [data["claim"] for _, _, data in selected.edges(data=True)]
+    typer.echo(f"wrote {path}: {counts(shown, conflicts_among(graph.graph['conflicts'], shown)).describe()}")
