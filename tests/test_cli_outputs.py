@@ -40,3 +40,57 @@ def test_build_of_an_empty_folder_warns(cli, tmp_path):
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [f"warning: {empty} holds no articles (.txt .md .markdown .html .htm .jsonl)"]
+
+
+def build_corpus(cli, tmp_path, articles: dict[str, str]):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in articles.items():
+        (folder / name).write_text(text)
+    store = tmp_path / "store"
+    result = cli("build", folder, "--store", store)
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_csv_neutralises_formulas_in_claims_and_query_unless_raw(cli, tmp_path):
+    store = build_corpus(cli, tmp_path, {"=HYPERLINK(1).txt": "Melatonin improves sleep.\n",
+                                         "@cmd.txt": "Caffeine causes insomnia.\n"})
+    claims = list(csv.DictReader(io.StringIO(cli("claims", "--store", store, "-f", "csv").stdout)))
+    assert sorted(r["sources"] for r in claims) == ["'=HYPERLINK(1)", "'@cmd"]
+    raw = list(csv.DictReader(io.StringIO(cli("claims", "--store", store, "-f", "csv", "--raw-csv").stdout)))
+    assert sorted(r["sources"] for r in raw) == ["=HYPERLINK(1)", "@cmd"]
+    sparql = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT DISTINCT ?id WHERE { ?s dcterms:identifier ?id } ORDER BY ?id"
+    query = list(csv.DictReader(io.StringIO(cli("query", sparql, "--store", store, "-f", "csv").stdout)))
+    assert [r["id"] for r in query] == ["'=HYPERLINK(1)", "'@cmd"]
+    raw = list(csv.DictReader(io.StringIO(cli("query", sparql, "--store", store, "-f", "csv", "--raw-csv").stdout)))
+    assert [r["id"] for r in raw] == ["=HYPERLINK(1)", "@cmd"]
+    conflicts = cli("conflicts", "--store", store, "-f", "csv", "--raw-csv")
+    assert conflicts.exit_code == 0 and conflicts.stdout.startswith("kind,topic")
+
+
+def test_csv_quotes_a_bare_carriage_return(cli, example_store):
+    result = cli("query", 'SELECT ?x WHERE { BIND("line\\rbreak" AS ?x) }', "--store", example_store, "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert '"line\rbreak"' in result.stdout
+    assert [row["x"] for row in csv.DictReader(io.StringIO(result.stdout, newline=""))] == ["line\rbreak"]
+    claims = cli("claims", "--store", example_store, "-f", "csv").stdout_bytes  # .stdout folds CRLF
+    assert claims.startswith(b"subject,predicate,object,polarity,modality,sources\r\n")
+
+
+def test_report_markdown_runs_no_script(cli, tmp_path):
+    from markdown_it import MarkdownIt
+
+    store = build_corpus(cli, tmp_path, {
+        "a.txt": "Melatonin causes dependence <script>alert(1)</script> | *b*.\n",
+        "c.txt": "Melatonin causes dependence [x](javascript:alert(2)).\n",
+        "b.txt": "Melatonin does not cause dependence <img src=x onerror=alert(3)>.\n"})
+    result = cli("report", "--store", store, "-o", tmp_path / "report")
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    page = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "onerror=alert(3)&gt;" in page
+    assert "[x](javascript:alert(2))" in page and "*b*" in page  # shown as written, not as a link or emphasis
+    assert "<script" not in page and "<img" not in page and "<a " not in page and "<em>" not in page
+    first_row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert first_row.count("<td>") == 2, first_row  # the | in the sentence did not open a third cell

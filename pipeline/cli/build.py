@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, StoreOption, app, fail
+from .app import DEFAULT_STORE, RawCsvOption, StoreOption, app, fail
 
 from ..build import BuildError, BuildReport, watch_and_build
 from ..build import build as run_build
@@ -139,6 +139,7 @@ def diff(
     store: StoreOption = DEFAULT_STORE,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table (one line per change), json (the whole "
                                         "report) or csv (one row per change).")] = Format.table,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """Show what the last build that changed the store changed: articles, claims and conflicts."""
     if not (store / STORE_MARKER).exists():
@@ -151,7 +152,7 @@ def diff(
         return
     report = BuildReport.from_json(data)
     if fmt == Format.csv:
-        sys.stdout.write(render_csv(change_rows(report), CHANGE_COLUMNS))
+        sys.stdout.write(render_csv(change_rows(report), CHANGE_COLUMNS, neutralise=not raw_csv))
         return
     typer.echo(f"last build: {report.finished} from {', '.join(report.inputs)}")
     print_report(report, store)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_store
+from .app import DEFAULT_STORE, FormatOption, RawCsvOption, StoreOption, app, fail, opened_store
 
 from ..output import CLAIM_COLUMNS, Format, claim_row, emit, print_conflicts
 from ..reason import UnknownEntity, about, agreements, all_claims, conflicts
@@ -21,6 +21,7 @@ def claims(
     fmt: FormatOption = Format.table,
     about_entity: Annotated[Optional[str], typer.Option("--about", help="Only claims whose subject or object is this "
                                                         "entity (label, alias or IRI).")] = None,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """List every claim with its polarity, modality and sources."""
     with opened_store(store) as dataset:
@@ -30,7 +31,7 @@ def claims(
             found = about(found, about_entity)
         except UnknownEntity as error:
             fail(str(error), code=1)
-    emit(found, (claim_row(c) for c in found), fmt, "Claims", CLAIM_COLUMNS)
+    emit(found, (claim_row(c) for c in found), fmt, "Claims", CLAIM_COLUMNS, neutralise=not raw_csv)
 
 
 @app.command("agreements")
@@ -38,12 +39,13 @@ def agreements_command(
     store: StoreOption = DEFAULT_STORE,
     fmt: FormatOption = Format.table,
     min_sources: Annotated[int, typer.Option(min=2, help="Minimum number of independent sources.")] = 2,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """Claims that two or more independent sources make with the same polarity."""
     with opened_store(store) as dataset:
         found = agreements(dataset, min_sources=min_sources)
     rows = ({**claim_row(c), "independent": c["independent_sources"], "support": c["support"]} for c in found)
-    emit(found, rows, fmt, "Agreements", (*CLAIM_COLUMNS, "independent", "support"))
+    emit(found, rows, fmt, "Agreements", (*CLAIM_COLUMNS, "independent", "support"), neutralise=not raw_csv)
 
 
 @app.command("conflicts")
@@ -52,6 +54,7 @@ def conflicts_command(
     fmt: FormatOption = Format.table,
     about_entity: Annotated[Optional[str], typer.Option("--about", help="Only conflicts involving this entity "
                                                         "(label, alias or IRI).")] = None,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """Where sources contradict each other: polarity, opposing effects, incompatible values.
 
@@ -79,7 +82,8 @@ def conflicts_command(
         }
         for x in found
     )
-    emit(found, rows, fmt, "Conflicts", ("kind", "topic", "side A", "side B", "self-contradicting"))
+    emit(found, rows, fmt, "Conflicts", ("kind", "topic", "side A", "side B", "self-contradicting"),
+         neutralise=not raw_csv)
 
 
 @app.command()
