@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from urllib.error import HTTPError
 
@@ -54,6 +54,7 @@ def endpoint(example_store):
 def select(url: str, query: str) -> list[dict[str, str]]:
     client = SPARQLWrapper(f"{url}/query")
     client.setQuery(query)
+    client.queryType = SELECT  # SPARQLWrapper's comment stripping skips every other line and finds "described"
     client.setReturnFormat(JSON)
     answer = client.query().convert()
     return [{name: term["value"] for name, term in row.items()} for row in answer["results"]["bindings"]]
