@@ -50,6 +50,12 @@ def test_report_into_a_folder_that_cannot_be_made(cli, example_store, tmp_path):
     assert_one_line_error(cli("report", "--store", example_store, "-o", parent / "report"), "cannot write the report")
 
 
+def test_viz_under_a_file(cli, example_store, tmp_path):
+    blocking = tmp_path / "a-file"
+    blocking.write_text("x")
+    assert_one_line_error(cli("viz", "--store", example_store, "-o", blocking / "sub" / "x.html"), f"{blocking} is a file")
+
+
 def test_export_into_a_missing_folder(cli, example_store, tmp_path):
     assert_one_line_error(cli("export", tmp_path / "nowhere" / "x.trig", "--store", example_store), "nowhere")
 
@@ -89,11 +95,16 @@ def test_serve_on_a_busy_port_fails_before_announcing(example_store):
 
 
 def test_version_and_short_help(cli):
+    import typer
+
     from pipeline import __version__
+    from pipeline.cli import app
 
     version = cli("--version")
     assert version.exit_code == 0 and version.stdout.strip() == f"claimgraph {__version__}"
-    for command in ("build", "diff", "claims", "conflicts", "report", "query", "stats", "export", "serve", "viz"):
+    commands = sorted(typer.main.get_command(app).commands)
+    assert {"build", "diff", "watch", "claims", "conflicts", "report", "query", "stats", "export", "serve"} <= set(commands)
+    for command in commands:
         result = cli(command, "-h")
         assert result.exit_code == 0 and "Usage:" in result.stdout, (command, result.output)
 

@@ -52,8 +52,10 @@ def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_b
                              on_wait=lambda message: typer.echo(message, err=True))
     except (BuildError, StoreNotFound) as error:
         fail(str(error))
-    except OSError as error:  # the store's folder cannot be made or written (read-only, no such parent)
-        fail(f"cannot write the store {store}: {error.strerror or error}")
+    except OSError as error:
+        if not str(error.filename or "").startswith(str(store)):
+            raise
+        fail(f"cannot write the store {store}: {error.strerror or error}")  # read-only, no such parent, ...
 
 
 def print_report(report: BuildReport, store: Path) -> None:

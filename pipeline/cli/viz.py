@@ -39,6 +39,9 @@ def viz(
         fail("--depth needs --about ENTITY")
     if output.exists() and output.is_dir():
         fail(f"--output {output} is a folder; give a file name such as {output / 'claims.html'}")
+    blocking = next((folder for folder in output.parents if folder.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        fail(f"cannot write {output}: {blocking} is a file, not a folder")
     with opened_store(store) as dataset:
         graph = store_graph(dataset)
     view = View(about=about, depth=depth, conflicts_only=conflicts_only, source=source, min_sources=min_sources)
