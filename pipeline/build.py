@@ -26,10 +26,12 @@ interleave. A build that changes nothing writes nothing.
 and unchanged articles, the claims that appeared in or disappeared from the
 store, and the conflicts that appeared or were resolved. Only claims made by
 articles this build touched can change, and only conflicts about their
-subjects, so both are computed from those alone: the conflict queries of
-``queries/`` run over a small de-duplicated copy of those subjects' claims
-before and after the change. The report is kept with the generation it made,
-for ``claimgraph diff``.
+subjects, so both are computed from those alone: :func:`pipeline.reason.conflicts`
+(what ``claimgraph conflicts`` runs) runs over a small copy of those subjects'
+claims before and after the change. Claims and conflicts are counted in the
+units of :mod:`pipeline.counts`, so a store's totals before, plus what appeared,
+minus what went, are its totals after. The report is kept with the generation
+it made, for ``claimgraph diff``.
 
 **Speed.** Extraction runs in ``jobs`` worker processes (:mod:`pipeline.workers`),
 each parsing and extracting whole articles (a pure function of text, model and
@@ -58,10 +60,11 @@ from .independence import Fingerprint, groups_from_pairs, near_copy_pairs, pack,
 from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
 from .ontology import CG, load_lexicon
 from .counts import conflict_key
+from .reason import conflicts
 from .workers import Extracted, ExtractionWorkers, WorkerFailed, chunks_of, extract_chunk, extractor_identity
 from .store import (
     CLAIMS_GRAPH, DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
-    commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
+    commit_generation, current_generation, dataset_over, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
     remove_article, stored_ontology_digest, write_articles, write_groups, write_ontology, drop_orphan_claims,
 )
 
@@ -358,9 +361,6 @@ def _conflicts_about(store: ox.Store, subjects: set[str]) -> dict[tuple, dict]:
     """
     if not subjects:
         return {}
-    from .reason import conflicts
-    from .store import dataset_over
-
     values = f"VALUES ?subject {{ {_values(sorted(subjects))} }}"
     sample = (f"SELECT ?claim (SAMPLE(?e) AS ?one) WHERE {{ {values} "
               f"GRAPH <{CLAIMS_GRAPH}> {{ ?claim <{RDF.subject}> ?subject }} "
