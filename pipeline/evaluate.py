@@ -85,6 +85,7 @@ class Prediction:
     is_value: bool = False
     pattern: str = ""
     confidence: float = 1.0
+    features: tuple[str, ...] = ()  # the confidence model's features, when extracted in-process
 
 
 @dataclass
@@ -126,6 +127,7 @@ class Evaluation:
     sentences: int = 0
     unplaced_gold: list[str] = field(default_factory=list)
     outside: int = 0
+    judged: dict[str, list[tuple[Prediction, bool]]] = field(default_factory=lambda: {rule: [] for rule in RULES})
 
     def counts(self, breakdown: str, key: str, rule: str) -> Counts:
         table = self.by.setdefault(breakdown, {}).setdefault(key, {r: Counts() for r in RULES})
@@ -359,6 +361,7 @@ def _score_sentence(sentence: GoldSentence, predictions: list[Prediction],
                 for counts in (evaluation.counts(breakdown, key, rule), *([evaluation.overall[rule]] if breakdown == "domain" else [])):
                     counts.predictions += 1
                     counts.matched_predictions += pi in matched_predictions
+            evaluation.judged[rule].append((p, pi in matched_predictions))
             if rule == "strict" and pi not in matched_predictions:
                 evaluation.false_positives.append(_described(sentence, p))
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from rdflib import XSD, Literal, URIRef
 
+from .extract.confidence import argument_features, score
 from .extract.mentions import ClaimMention, Phrase, Value
 from .ontology import CG, ENT, Lexicon, load_lexicon
 
@@ -65,6 +66,9 @@ class Evidence:
     subject_text: str
     object_text: str
     conditions: tuple[str, ...] = ()
+    pattern: str = ""
+    confidence: float = 1.0
+    features: tuple[str, ...] = ()
 
 
 def slug(text: str) -> str:
@@ -120,6 +124,20 @@ def claim_iri(subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> URIR
     return URIRef(CLAIM_NS + hashlib.sha256(key.encode()).hexdigest()[:20])
 
 
+def claim_features(mention: ClaimMention, claim: Claim, lexicon: Lexicon) -> tuple[str, ...]:
+    """The confidence model's features of one mention (``pipeline.extract.confidence``)."""
+    info = lexicon.predicates[claim.predicate]
+    features = [f"pattern:{mention.pattern or 'unknown'}", f"predicate:{info.label}", *mention.signals,
+                *(("negated",) if mention.negated else ()), *(("hedged",) if mention.hedged else ())]
+    features += argument_features("subject", claim.subject.iri in lexicon.entities, len(mention.subject.text.split()))
+    if isinstance(claim.object, EntityTerm):
+        known = claim.object.iri in lexicon.entities or claim.object.broader is not None
+        features += argument_features("object", known, len(mention.object.text.split()))
+        if info.effect != 0 and not known:
+            features.append("direction:guessed")  # "reduces X": treats or disrupts depends on what X is
+    return tuple(features)
+
+
 def normalise(mentions: list[ClaimMention], lexicon: Lexicon | None = None) -> list[Evidence]:
     """Turn one article's claim mentions into evidence for canonical claims."""
     lexicon = lexicon or load_lexicon()
@@ -137,18 +155,23 @@ def normalise(mentions: list[ClaimMention], lexicon: Lexicon | None = None) -> l
             object_node = obj.iri
             object_text = mention.object.text
         kind = (obj.broader or obj.iri) if isinstance(obj, EntityTerm) else None  # "joint pain" is a kind of pain
-        predicate = lexicon.fitted(mention.predicate, kind) if kind is not None else mention.predicate
+        head = obj.label.split()[-1] if isinstance(obj, EntityTerm) and obj.label.split() else ""
+        predicate = lexicon.fitted(mention.predicate, kind, head) if kind is not None else mention.predicate
         claim = Claim(claim_iri(subject.iri, predicate, object_node), subject, predicate, obj)
+        features = claim_features(mention, claim, lexicon)
         item = Evidence(
             claim=claim,
             positive=not mention.negated,
-            hedged=mention.hedged,
+            hedged=mention.hedged or lexicon.predicates[predicate].always_hedged,
             sentence=mention.sentence,
             start=mention.start,
             end=mention.end,
             subject_text=mention.subject.text,
             object_text=object_text,
             conditions=mention.conditions,
+            pattern=mention.pattern,
+            confidence=score(features),
+            features=features,
         )
         key = (claim.iri, item.positive, item.start)
         kept = evidence.get(key)

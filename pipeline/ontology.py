@@ -26,6 +26,7 @@ from .resources import ontology_dir
 CG = Namespace("https://claimgraph.org/ns#")
 ENT = Namespace("https://claimgraph.org/entity/")
 SHAPES_FILE = "shapes.ttl"
+CONSTRUCTIONS_FILE = "constructions.ttl"  # examples of each construction, run as tests; not vocabulary
 
 
 class OntologyError(Exception):
@@ -43,6 +44,7 @@ class PredicateInfo:
     on_outcome: URIRef | None = None
     on_condition: URIRef | None = None
     upper_bound_of: URIRef | None = None
+    always_hedged: bool = False  # "linked to", "associated with": observational, never asserted as an effect
 
 
 @dataclass(frozen=True)
@@ -89,16 +91,26 @@ class Lexicon:
         info = self.predicates[predicate]
         return (info.inverse_of, True) if info.inverse_of else (predicate, False)
 
-    def fitted(self, predicate: URIRef, obj: URIRef) -> URIRef:
+    def fitted(self, predicate: URIRef, obj: URIRef, head: str = "") -> URIRef:
         """The predicate that says this effect of this kind of object: reducing an outcome disrupts it.
 
-        >>> load_lexicon().fitted(CG.treats, ENT.sleep) == CG.disrupts
+        An object the lexicon does not class is an outcome when its head word names a good thing
+        (``goodOutcomeHead``): "reduces lung function" disrupts lung function; a condition when it names
+        an ailment (``conditionHead``): "worsens kidney disease" causes it.
+
+        >>> lexicon = load_lexicon()
+        >>> lexicon.fitted(CG.treats, ENT.sleep) == CG.disrupts
+        True
+        >>> lexicon.fitted(CG.treats, ENT["lung_function"], head="function") == CG.disrupts
         True
         """
         info = self.predicates[predicate]
-        if info.on_outcome is not None and self.is_a(obj, CG.Outcome):
+        unclassed = obj not in self.entities
+        if info.on_outcome is not None and (
+                self.is_a(obj, CG.Outcome) or (unclassed and head.lower() in self.cue("goodOutcomeHead"))):
             return info.on_outcome
-        if info.on_condition is not None and self.is_a(obj, CG.Condition):
+        if info.on_condition is not None and (
+                self.is_a(obj, CG.Condition) or (unclassed and head.lower() in self.cue("conditionHead"))):
             return info.on_condition
         return predicate
 
@@ -121,15 +133,17 @@ def label_key(text: str) -> str:
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:
-    """The vocabulary's Turtle files (the SHACL shapes are not vocabulary)."""
+    """The vocabulary's Turtle files (the SHACL shapes and the construction examples are not vocabulary)."""
     folder = directory or ontology_dir()
-    return sorted(path for path in folder.glob("*.ttl") if path.name != SHAPES_FILE)
+    return sorted(path for path in folder.glob("*.ttl") if path.name not in (SHAPES_FILE, CONSTRUCTIONS_FILE))
 
 
 def ontology_digest(directory: Path | None = None) -> str:
-    """A hash of the vocabulary files: a changed vocabulary means a full re-extraction (shapes do not count)."""
+    """A hash of the vocabulary files and the confidence weights: a change means a full re-extraction
+    (shapes do not count)."""
     digest = hashlib.sha256()
-    for path in ontology_files(directory):
+    folder = directory or ontology_dir()
+    for path in [*ontology_files(directory), *sorted(folder.glob("*.json"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -186,6 +200,7 @@ def _load_predicates(graph: Graph, lexicon: Lexicon) -> None:
             on_outcome=graph.value(iri, CG.onOutcome),
             on_condition=graph.value(iri, CG.onCondition),
             upper_bound_of=graph.value(iri, CG.upperBoundOf),
+            always_hedged=bool(graph.value(iri, CG.alwaysHedged)),
         )
         tables = (
             (CG.verbTrigger, lexicon.verb_triggers, "verb trigger"),

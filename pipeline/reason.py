@@ -106,6 +106,7 @@ def all_claims(dataset: Dataset) -> dict[ClaimKey, dict]:
         element["evidence"].append({
             "source": source, "sentence": str(row.sentence), "start": int(row.start), "end": int(row.end),
             "polarity": polarity, "modality": modality,
+            "pattern": str(row.pattern or ""), "confidence": float(row.confidence) if row.confidence is not None else 1.0,
         })
     for element in claims.values():
         element["sources"].sort()

@@ -298,6 +298,9 @@ def article_quads(article: Article, evidence: list[Evidence], extractor: str, ve
                 (node, CG.objectText, Literal(item.object_text)), (node, CG.extractor, Literal(extractor)),
                 (node, CG.extractorVersion, Literal(version))]
         own += [(node, CG.condition, Literal(condition)) for condition in item.conditions]
+        own += [(node, CG.confidence, Literal(round(item.confidence, 3), datatype=XSD.decimal))]
+        if item.pattern:
+            own.append((node, CG.pattern, Literal(item.pattern)))
         if item.positive:
             own.append((claim.subject.iri, claim.predicate, object_node))
     yield from ((s, p, o, graph) for s, p, o in own)

@@ -23,17 +23,18 @@ from spacy.tokens import Doc, Span, Token
 
 from ..ontology import CG, Lexicon, label_key
 from .anaphora import Discourse
+from .confidence import parse_signals
 from .frames import Frame, FrameFinder
 from .syntax import clause_subject, is_plural
 from .mentions import ClaimMention, Phrase, Value
-from .modality import conditions, is_hedged, is_negated
+from .modality import conditions, is_hedged, is_negated, is_open_question
 from .phrases import PhraseResolver
 from .statements import Block, is_clause
 from .values import find_values
 
 MAX_SECTION_NAME_WORDS = 3
 EXTRACTOR_NAME = "claimgraph-dependency"
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 
 
 def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> list[ClaimMention]:
@@ -46,8 +47,8 @@ def extract_claims(parsed: Iterable[tuple[Block, Doc]], lexicon: Lexicon) -> lis
             discourse.open_section(_heading_names(doc, discourse, lexicon))
             continue
         for sentence in doc.sents:
-            if block.list_item and not is_clause(sentence):
-                continue
+            if (block.list_item and not is_clause(sentence)) or sentence.text.rstrip().endswith("?"):
+                continue  # a question asks; it claims nothing
             mentions.extend(_sentence_claims(sentence, block, discourse, finder, lexicon))
             discourse.next_sentence()
     return _merge_duplicates(mentions)
@@ -93,7 +94,8 @@ def _sentence_claims(
     start, end = block.start + sentence.start_char, block.start + sentence.end_char
     out: list[ClaimMention] = []
 
-    def emit(subject: Phrase, predicate, obj: Phrase | Value, negated: bool, hedged: bool, conds: tuple[str, ...]) -> None:
+    def emit(subject: Phrase, predicate, obj: Phrase | Value, negated: bool, hedged: bool, conds: tuple[str, ...],
+             pattern: str, signals: tuple[str, ...]) -> None:
         canonical, swap = lexicon.canonical(predicate)
         if swap:
             if isinstance(obj, Value):
@@ -101,27 +103,34 @@ def _sentence_claims(
             subject, obj = obj, subject
         if isinstance(obj, Phrase) and _same(subject, obj):
             return
-        out.append(ClaimMention(subject, canonical, obj, negated, hedged, sentence.text, start, end, conds))
+        out.append(ClaimMention(subject, canonical, obj, negated, hedged, sentence.text, start, end, conds,
+                                pattern, signals))
 
     for frame in finder.frames(sentence):
-        subjects = resolver.resolve(frame.subject)
+        spanned = resolver.span_phrase(frame.subject_span) if frame.subject_span is not None else None
+        subjects = [spanned] if spanned is not None else resolver.resolve(frame.subject)
         objects = _objects(frame, resolver, lexicon)
-        if not subjects or not objects:
+        if not subjects or not objects or is_open_question(frame.anchor, lexicon):
             continue
         negated = frame.extra_negated or is_negated(frame.anchor, lexicon, list(frame.extra))
-        hedged = is_hedged(frame.anchor, lexicon, list(frame.extra))
+        hedged = frame.observed or is_hedged(frame.anchor, lexicon, list(frame.extra))
         used = {frame.subject.i, frame.object.i, *(t.i for t in frame.object.ancestors if t.head.i == frame.anchor.i)}
         conds = conditions(frame.anchor, used, lexicon)
+        signals = parse_signals(sentence, frame.anchor, frame.subject, frame.object, len(subjects) * len(objects))
         for subject in subjects:
             for obj in objects:
-                emit(subject, frame.predicate, obj, negated, hedged, conds)
+                emit(subject, frame.predicate, obj, negated, hedged, conds, frame.pattern, signals)
     for found in find_values(sentence, lexicon):
+        if is_open_question(found.anchor, lexicon):
+            continue
         hedged = is_hedged(found.anchor, lexicon)
-        for subject in resolver.resolve(found.subject):
-            emit(subject, found.predicate, found.value, is_negated(found.anchor, lexicon), hedged, ())
+        subjects = resolver.resolve(found.subject)
+        signals = parse_signals(sentence, found.anchor, found.subject, None, len(subjects))
+        for subject in subjects:
+            emit(subject, found.predicate, found.value, is_negated(found.anchor, lexicon), hedged, (), "value", signals)
     resolver.find_parts()
     for part in resolver.parts:
-        emit(part.owner, CG.hasConstituent, part.member, False, False, ())
+        emit(part.owner, CG.hasConstituent, part.member, False, False, (), "constituent-list", ())
     for phrase in resolver.noun_phrases():
         discourse.note_name(phrase)
     for mention in out:

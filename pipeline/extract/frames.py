@@ -20,6 +20,7 @@ from rdflib import URIRef
 from spacy.tokens import Span, Token
 
 from ..ontology import CG, Lexicon
+from .phrases import is_restrictive
 from .syntax import NOMINAL, clause_subject, is_such_as, predicated_of
 
 INSTRUMENT_PREPOSITIONS = frozenset({"with", "using", "through"})  # "is treated with X": X is the agent
@@ -35,6 +36,9 @@ class Frame:
     extra_negated: bool = False
     extra: tuple[Token, ...] = ()
     object_span: Span | None = None
+    subject_span: Span | None = None
+    pattern: str = "verbal"  # which construction found it, recorded on the evidence
+    observed: bool = False  # said as an observed link ("associated with a higher risk of"): hedged
 
 
 class FrameFinder:
@@ -86,8 +90,13 @@ class FrameFinder:
         stop = next((t.i for t in doc[start : token.sent.end] if t.pos_ in ("ADP", "PUNCT", "CCONJ", "SCONJ")
                      or t.tag_ in ("WDT", "VBZ", "VBD", "MD")), token.sent.end)
         span = doc[start:stop]
+        first = subject.i
+        while first > token.sent.start and doc[first - 1].pos_ in ("ADJ", "NOUN", "PROPN", "PUNCT") and (
+                doc[first - 1].pos_ != "PUNCT" or doc[first - 1].text == "-"):
+            first -= 1  # "Moderate/JJ drinking/NN protects/NNS": the whole noun phrase before the verb
         if len(span):
-            yield Frame(subject, self.lexicon.verb_triggers[key], span.root, token, object_span=span)
+            yield Frame(subject, self.lexicon.verb_triggers[key], span.root, token, object_span=span,
+                        subject_span=doc[first : subject.i + 1] if first < subject.i else None, pattern="misread-verb")
 
     # --- verbal ------------------------------------------------------------------
     def _verbal(self, verb: Token) -> Iterator[Frame]:
@@ -103,7 +112,7 @@ class FrameFinder:
                 subject, target = obj, clause_subject(verb)
                 if target is None:
                     continue
-                yield Frame(subject, predicate, target, verb)
+                yield Frame(subject, predicate, target, verb, pattern="passive")
                 continue
             if passive and via == "direct":
                 continue
@@ -165,10 +174,11 @@ class FrameFinder:
             if not inner and not (obj.tag_ == "VBG" and obj.dep_ == "xcomp"):
                 return
             obj = inner[0] if inner else obj  # "relieves bruising/VBG" names bruising itself
+        observed = self.lexicon.predicates[predicate].always_hedged
         predicate = self._compose(predicate, obj)
         if predicate is None:
             return
-        yield Frame(subject, predicate, obj, anchor)
+        yield Frame(subject, predicate, obj, anchor, observed=observed)
 
     def _compose(self, predicate: URIRef, obj: Token) -> URIRef | None:
         """"leads to improved sleep" → improves; "reduces the risk of" → prevents (via the noun frame)."""
@@ -221,7 +231,8 @@ class FrameFinder:
             for obj in objects:
                 fitted = self._compose(predicate, obj)  # "a cause of poor sleep" disrupts sleep
                 if fitted is not None:
-                    yield Frame(subject, fitted, obj, noun, extra=(governing,) if governing is not None else ())
+                    yield Frame(subject, fitted, obj, noun, extra=(governing,) if governing is not None else (),
+                                pattern="nominal")
 
     def _noun_objects(self, noun: Token, preposition: Token | None) -> list[Token]:
         if preposition is not None:
@@ -293,6 +304,8 @@ class FrameFinder:
             )
             if predicate is None:
                 continue
+            if is_restrictive(adjective):
+                continue  # "diets high in salt raise blood pressure": the adjective names the diets
             if adjective.dep_ in ("amod", "acl") and adjective.head.pos_ in NOMINAL:
                 subject: Token | None = adjective.head
             elif adjective.pos_ == "VERB":
@@ -301,8 +314,11 @@ class FrameFinder:
                 subject = clause_subject(adjective.head) if adjective.dep_ == "acomp" else None
             if subject is None:
                 continue
+            observed = self.lexicon.predicates[predicate].always_hedged
             for obj in self._noun_objects(adjective, child):
-                yield Frame(subject, predicate, obj, adjective)
+                composed = self._compose(predicate, obj) if observed else predicate  # "associated with a higher risk of"
+                if composed is not None:
+                    yield Frame(subject, composed, obj, adjective, pattern="adjectival", observed=observed)
 
     def _property(self, noun: Token) -> Iterator[Frame]:
         """"its gentle sedative properties": the owner causes the outcome the adjective names."""
@@ -316,7 +332,7 @@ class FrameFinder:
         if subject is None:
             return
         for adjective in adjectives:
-            yield Frame(subject, CG.causes, adjective, noun)
+            yield Frame(subject, CG.causes, adjective, noun, pattern="property")
 
     # --- "without X" -------------------------------------------------------------
     def _without(self, preposition: Token) -> Iterator[Frame]:
@@ -335,7 +351,7 @@ class FrameFinder:
             subject = None
         if subject is None:
             return
-        yield Frame(subject, CG.causes, obj, obj, extra_negated=True)
+        yield Frame(subject, CG.causes, obj, obj, extra_negated=True, pattern="without")
 
 
 def _clause_subject_above(token: Token) -> Token | None:

@@ -53,3 +53,5 @@ class ClaimMention:
     start: int
     end: int
     conditions: tuple[str, ...] = ()
+    pattern: str = ""  # the construction that found it ("verbal", "nominal", "value", …)
+    signals: tuple[str, ...] = ()  # what the parse says about its reliability (see confidence.py)

@@ -39,11 +39,13 @@ def is_negated(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None
         for child in token.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ in negation):
                 return True
+        if token.pos_ in ("NOUN", "PROPN") and _denied_amount(token, lexicon):
+            return True
     chain = verb_chain(anchor)
     for child, head in zip(chain, chain[1:]):
         if child.dep_ == "conj":
             break  # "did not improve sleep, and … can disrupt it": the negation stays with its own verb
-        if any(c.dep_ == "neg" for c in head.children):
+        if any(c.dep_ == "neg" for c in head.children) or _is_negating_verb(head, lexicon):
             return True
     for ancestor in anchor.ancestors:
         if ancestor.lower_ in NEGATING_PREPOSITIONS and ancestor.lower_ in negation | {"contrary", "instead", "rather"}:
@@ -61,7 +63,31 @@ def _denies_support(token: Token, lexicon: Lexicon) -> bool:
     if token.pos_ in ("NOUN", "PROPN") and lemma in lexicon.cue("evidenceNoun"):
         return any(c.dep_ in ("det", "neg") and c.lower_ in lexicon.cue("negation") for c in token.children)
     if token.pos_ in ("VERB", "AUX") and lemma in lexicon.cue("evidenceVerb"):
-        return any(c.dep_ == "neg" for c in token.children)
+        if any(c.dep_ == "neg" for c in token.children):
+            return True
+        return token.dep_ == "xcomp" and _is_negating_verb(token.head, lexicon)  # "failed to show that …"
+    return False
+
+
+def _is_negating_verb(token: Token, lexicon: Lexicon) -> bool:
+    """ "failed to reduce", "lacks …": the verb below did not happen."""
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicon.cue("negatingVerb")
+
+
+def _denied_amount(noun: Token, lexicon: Lexicon) -> bool:
+    """ "little or no effect on", "little protection against"; but "a little relief" is some relief."""
+    quantifiers = lexicon.cue("negatingQuantifier")
+    if any(c.dep_ == "det" and c.lower_ == "a" for c in noun.children):
+        return False
+    return any(c.dep_ in ("amod", "det") and c.lower_ in quantifiers for c in noun.children)
+
+
+def is_open_question(anchor: Token, lexicon: Lexicon) -> bool:
+    """The claim sits in a clause that asks rather than states ("researchers are studying whether smoke harms…")."""
+    markers = lexicon.cue("openQuestionMarker")
+    for token in [anchor, *anchor.ancestors]:
+        if any(c.dep_ == "mark" and c.lower_ in markers for c in token.children):
+            return True
     return False
 
 
@@ -83,11 +109,18 @@ def is_hedged(anchor: Token, lexicon: Lexicon, extra: list[Token] | None = None)
         if ancestor.pos_ == "VERB" and ancestor.lemma_.lower() in hedge_verbs:
             return True
         if ancestor.pos_ == "VERB" and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in reporters and c.lemma_.lower() != "research"
+            c.dep_ in ("nsubj", "nsubjpass") and {c.lemma_.lower(), c.lower_} & reporters and _tentative(c, lexicon)
             for c in ancestor.children
         ):
             return True
     return False
+
+
+def _tentative(reporter: Token, lexicon: Lexicon) -> bool:
+    """ "some studies show", "observational studies found": but "a review found" or "trials show" assert."""
+    quantifiers = lexicon.cue("hedgeQuantifier")
+    return reporter.lower_ in quantifiers or any(
+        c.dep_ in ("det", "amod", "compound") and c.lower_ in quantifiers for c in reporter.children)
 
 
 def conditions(anchor: Token, used: set[int], lexicon: Lexicon) -> tuple[str, ...]:

@@ -168,7 +168,8 @@ class PhraseResolver:
             if parts or lemma not in self.lexicon.cue("chemicalClassNoun"):
                 return parts  # "flavonoids" alone still names a class of chemicals; "compounds" alone does not
         if lemma in self.lexicon.cue("quantityNoun"):
-            counted = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+            counted = [p for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                       for p in c.children if p.dep_ == "pobj"]
             if counted:
                 return self.resolve(counted[0])  # "a number of prescription medications"
         anaphor = self._class_anaphor(token)
@@ -184,7 +185,7 @@ class PhraseResolver:
                 return [replace(p, text=written) if len(inner) == 1 and p.text in written else p for p in inner]
                 # "White willow bark" names willow, and is how the article wrote it (an alias)
             if self._lookup(token.text, token.lemma_) is None and not (
-                    lemma in self.lexicon.cue("aspectNoun") and self._kept_modifiers(token)):
+                    lemma in self.lexicon.cue("aspectNoun") | self.lexicon.cue("usageNoun") and self._kept_modifiers(token)):
                 if lemma in self.lexicon.cue("transparentNoun") and not self._kept_modifiers(token):
                     return self._definite_form(token)  # "The bark contains salicin": the bark of what the text is about
                 return []  # "cognitive behavioural therapy" names itself; "a powder" names nothing
@@ -248,6 +249,8 @@ class PhraseResolver:
         full = self._phrase(token)
         if full is not None and full.entity is not None:
             return [full]
+        if any(c.dep_ == "amod" and c.lower_ in self.lexicon.cue("amountAdjective") for c in token.children):
+            return None  # "low vitamin D levels" are not vitamin D: the amount is the claim's subject
         modifiers = self._kept_modifiers(token)
         if modifiers:
             text = _join(modifiers)
@@ -264,6 +267,8 @@ class PhraseResolver:
                             phrase = self._phrase(appositions[0])
                             named = [phrase] if phrase is not None else []
                         return named
+        if token.lemma_.lower() in self.lexicon.cue("usageNoun"):
+            return None  # "screen use", "egg intake": unless the modifier is a known name, the use is what is meant
         for child in token.children:
             if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ in NOMINAL):
                 return self._resolve_one(child, depth + 1)
@@ -359,7 +364,8 @@ class PhraseResolver:
         modifiers = self._kept_modifiers(token)
         words = [t for t in modifiers] + [token]
         text = _surface(words)
-        head_lemma = token.lemma_ if is_plural(token) else token.lower_  # only plurals fold: not "rooibo", "flush"
+        plural = is_plural(token) and token.lower_ not in self.lexicon.cue("singularNoun")
+        head_lemma = token.lemma_ if plural else token.lower_  # only plurals fold: not "rooibo", "flush", "diabete"
         lemma_text = _join(words[:-1]) + (" " if len(words) > 1 else "") + head_lemma
         of_phrase = self._of_phrase(token)
         if of_phrase:
@@ -378,8 +384,14 @@ class PhraseResolver:
         broader = self._suffix_entity(words, token)
         if broader is not None and self._only_naming_words(words, broader):
             return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=broader)
-        if of_phrase and len(words) == 1 and len(of_phrase.split()) <= 3 and of_phrase.startswith("of "):
-            text, lemma_text = f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"  # "breakdown of cartilage"
+        restriction = _restrictive_adjective(token)
+        if restriction and not of_phrase:
+            text, lemma_text = f"{text} {restriction}", f"{lemma_text} {restriction}"  # "diets high in salt"
+        elif of_phrase and len(of_phrase.split()) <= 4 and (
+                (len(words) == 1 and of_phrase.startswith("of "))
+                or (sum(t.is_alpha for t in words) <= 3 and of_phrase.startswith("to "))):
+            text, lemma_text = f"{text} {of_phrase}", f"{lemma_text} {of_phrase}"  # "breakdown of cartilage",
+            # "long-term exposure to PM2.5": without its complement the head names nothing in particular
         return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), broader=broader)
 
     def _only_naming_words(self, words: list[Token], entity: URIRef) -> bool:
@@ -409,11 +421,13 @@ class PhraseResolver:
                 # "St. John's wort", "Alzheimer's disease": a proper-noun possessive that is part of the name
                 kept.extend(t for t in child.subtree if t.dep_ not in ("det", "punct") or t.text == ".")
                 continue
-            if child.dep_ not in MODIFIER_DEPS and not (child.dep_ == "nummod" and _hyphenated(child, token)):
+            if child.dep_ not in MODIFIER_DEPS and not (
+                    child.dep_ == "nummod" and (_hyphenated(child, token) or _numbers_a_name(child, token))):
                 continue
             if child.dep_ == "amod" and (child.lemma_.lower() in vague or child.lower_ in vague or child.tag_ in ("JJR", "JJS")):
                 continue
-            if (child.like_num or child.pos_ in {"DET", "PRON", "NUM"}) and not _hyphenated(child, token):
+            if (child.like_num or child.pos_ in {"DET", "PRON", "NUM"}) and not (
+                    _hyphenated(child, token) or _numbers_a_name(child, token)):
                 continue
             if child.dep_ == "compound" and any(t.like_num for t in child.subtree):
                 continue
@@ -439,6 +453,29 @@ def _points_back(noun: Token) -> bool:
 def _is_list_item(token: Token) -> bool:
     """"aches, irritability, a dry mouth and …": an apposition that leads on to a conjunction is a list item."""
     return token.dep_ == "appos" and any(c.dep_ == "conj" or _is_list_item(c) for c in token.children)
+
+
+def _restrictive_adjective(noun: Token) -> str:
+    """ "diets high in salt", "foods rich in fibre": an adjective phrase right after the noun, with no comma
+    between, says which ones are meant, so it is part of the name ("" when there is none)."""
+    for child in noun.rights:
+        if child.dep_ == "amod" and child.pos_ == "ADJ" and child.i == noun.i + 1 and any(c.dep_ == "prep" for c in child.children):
+            words = [t for t in child.subtree if not t.is_punct]
+            if len(words) <= 4:
+                return _join(words)
+    return ""
+
+
+def is_restrictive(adjective: Token) -> bool:
+    """The adjective phrase right after its noun, not set off by a comma: it names, it does not claim."""
+    return adjective.dep_ == "amod" and adjective.head.i < adjective.i and bool(_restrictive_adjective(adjective.head))
+
+
+def _numbers_a_name(number: Token, head: Token) -> bool:
+    """ "type 2 diabetes", "COVID 19 vaccines": a number right after a noun modifier of the same head is part of a name."""
+    before = number.doc[number.i - 1] if number.i > 0 else None
+    return (number.like_num and before is not None and before.head.i == head.i and before.pos_ in ("NOUN", "PROPN")
+            and before.dep_ in MODIFIER_DEPS)
 
 
 def _hyphenated(modifier: Token, head: Token) -> bool:
