@@ -7,6 +7,8 @@ import io
 import json
 import re
 
+import pytest
+
 
 def test_diff_csv_has_one_row_per_change(cli, example_store):
     result = cli("diff", "--store", example_store, "--format", "csv")
@@ -94,3 +96,45 @@ def test_report_markdown_runs_no_script(cli, tmp_path):
     assert "<script" not in page and "<img" not in page and "<a " not in page and "<em>" not in page
     first_row = page.split("<tbody>")[1].split("</tr>")[0]
     assert first_row.count("<td>") == 2, first_row  # the | in the sentence did not open a third cell
+
+
+@pytest.mark.parametrize("suffix, rdflib_format", [(".nq", "nquads"), (".trig", "trig"), (".jsonld", "json-ld"),
+                                                   (".nt", "nt"), (".ttl", "turtle"), (".rdf", "xml")])
+def test_export_format_follows_the_extension(cli, example_store, tmp_path, suffix, rdflib_format):
+    from rdflib import Dataset, Graph
+
+    out = tmp_path / f"graph{suffix}"
+    result = cli("export", out, "--store", example_store)
+    assert result.exit_code == 0, result.output
+    loaded = Dataset() if suffix in (".nq", ".trig", ".jsonld") else Graph()
+    loaded.parse(out, format=rdflib_format)
+    stats = json.loads(cli("stats", "--store", example_store, "-f", "json").stdout)
+    assert len(loaded) > 0 and (len(loaded) == stats["triples"] or suffix not in (".nq", ".trig"))
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
+def test_export_network_files_hold_the_claim_graph(cli, example_store, tmp_path, suffix):
+    import networkx as nx
+
+    out = tmp_path / f"claims{suffix}"
+    assert cli("export", out, "--store", example_store).exit_code == 0
+    graph = nx.read_graphml(out) if suffix == ".graphml" else nx.read_gexf(out)
+    claims = json.loads(cli("claims", "--store", example_store, "-f", "json").stdout)
+    assert graph.number_of_edges() == len(claims)
+    assert {"melatonin", "caffeine"} <= {data.get("label") for _, data in graph.nodes(data=True)}
+
+
+def test_empty_csv_keeps_its_header(cli, example_store):
+    result = cli("conflicts", "--store", example_store, "--about", "magnesium", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "kind,topic,side A,side B,self-contradicting\n"
+
+
+def test_about_takes_aliases_and_iris(cli, example_store):
+    claims = json.loads(cli("claims", "--store", example_store, "-f", "json").stdout)
+    melatonin = next(c["subject"]["id"] for c in claims if c["subject"]["label"] == "melatonin")
+    by_label = json.loads(cli("conflicts", "--store", example_store, "--about", "melatonin", "-f", "json").stdout)
+    by_iri = json.loads(cli("conflicts", "--store", example_store, "--about", melatonin, "-f", "json").stdout)
+    assert by_label and by_iri == by_label
+    dependence = json.loads(cli("claims", "--store", example_store, "--about", "dependence", "-f", "json").stdout)
+    assert dependence and all("addiction" in (c["subject"]["label"], c["object"]["label"]) for c in dependence)
