@@ -69,6 +69,11 @@ def test_unknown_sparql_prefix_is_named(cli, example_store):
     assert_one_line_error(result, "zork:")
 
 
+@pytest.mark.parametrize("command", ["claims", "conflicts"])
+def test_about_an_empty_name(cli, example_store, command):
+    assert_one_line_error(cli(command, "--store", example_store, "--about", " "), "--about needs an entity name")
+
+
 def test_watch_a_file_is_refused(cli, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Melatonin improves sleep.\n")

@@ -15,6 +15,11 @@ from ..counts import counts
 from ..report import write_report
 
 
+def _check_about(entity: Optional[str]) -> None:
+    if entity is not None and not entity.strip():
+        fail("--about needs an entity name (label, alias or IRI)")
+
+
 @app.command()
 def claims(
     store: StoreOption = DEFAULT_STORE,
@@ -24,9 +29,10 @@ def claims(
     raw_csv: RawCsvOption = False,
 ) -> None:
     """List every claim with its polarity, modality and sources."""
+    _check_about(about_entity)
     with opened_store(store) as dataset:
         found = list(all_claims(dataset).values())
-    if about_entity:
+    if about_entity is not None:
         try:
             found = about(found, about_entity)
         except UnknownEntity as error:
@@ -61,6 +67,7 @@ def conflicts_command(
     Each conflict lists its sides with their claims, sources and whether the evidence is asserted or
     hedged; a source found on two sides is listed as contradicting itself.
     """
+    _check_about(about_entity)
     with opened_store(store) as dataset:
         try:
             found = conflicts(dataset, about_entity=about_entity)
