@@ -74,6 +74,13 @@ def test_about_an_empty_name(cli, example_store, command):
     assert_one_line_error(cli(command, "--store", example_store, "--about", " "), "--about needs an entity name")
 
 
+def test_evaluate_an_empty_gold_file(cli, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("")
+    assert_one_line_error(cli("evaluate", gold), "no annotated sentences")
+    assert_one_line_error(cli("evaluate", gold, "-f", "csv"), "table or json")
+
+
 def test_watch_a_file_is_refused(cli, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Melatonin improves sleep.\n")
