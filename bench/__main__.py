@@ -39,7 +39,7 @@ class Sizes:
 
 
 FULL = Sizes(200, (200, 2000), (10_000, 100_000, 1_000_000), (10_000, 100_000), 10.0, (2000, 5000))
-QUICK = Sizes(50, (50,), (10_000,), (10_000,), 3.0, (300, 600))
+QUICK = Sizes(30, (30,), (10_000,), (10_000,), 3.0, (300, 600))
 
 
 def machine() -> str:
@@ -169,6 +169,7 @@ def run(sizes: Sizes) -> str:
     sections += ["### 5. Graph page load", viz_table(*sizes.viz)]
     print(sections[-1], flush=True)
     sections.append(f"Suite time: {time.perf_counter() - started:.0f} s.")
+    print(sections[-1], flush=True)
     return "\n\n".join(sections)
 
 

@@ -28,10 +28,12 @@ interleave. A build that changes nothing writes nothing.
 and unchanged articles, the claims that appeared in or disappeared from the
 store, and the conflicts that appeared or were resolved. Only claims made by
 articles this build touched can change, and only conflicts about their
-subjects, so both are computed from those alone: the conflict queries of
-``queries/`` run over a small de-duplicated copy of those subjects' claims
-before and after the change. The report is kept with the generation it made,
-for ``claimgraph diff``.
+subjects, so both are computed from those alone: :func:`pipeline.reason.conflicts`
+(what ``claimgraph conflicts`` runs) runs over a small copy of those subjects'
+claims before and after the change. Claims and conflicts are counted in the
+units of :mod:`pipeline.counts`, so a store's totals before, plus what appeared,
+minus what went, are its totals after. The report is kept with the generation
+it made, for ``claimgraph diff``.
 
 **Speed.** Extraction runs in ``jobs`` worker processes (:mod:`pipeline.workers`),
 each parsing and extracting whole articles (a pure function of text, model and
@@ -55,21 +57,20 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS
+from rdflib import DCTERMS, PROV, RDF, RDFS
 
 from .independence import Fingerprint, groups_from_pairs, near_copy_pairs, pack, pack_signature, packed_signature
 from .ingest import DEFAULT_MAX_BYTES, Article, Problem, UnreadableFile, claim_id, iter_article_files, parse_file, read_bytes
 from .ontology import CG, load_lexicon
-from .reason import query_text
+from .counts import conflict_key
+from .reason import conflicts
 from .workers import Extracted, ExtractionWorkers, WorkerFailed, chunks_of, extract_chunk, extractor_identity
 from .store import (
     CLAIMS_GRAPH, DATABASE_LINK, ONTOLOGY_GRAPH, ManifestEntry, StoreBusy, article_graph, begin_generation, build_lock,
-    commit_generation, current_generation, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
+    commit_generation, current_generation, dataset_over, discard_generation, read_manifest, read_near_copy_pairs, relocate_article,
     remove_article, stored_ontology_digest, write_articles, write_groups, write_ontology, drop_orphan_claims,
 )
 
-CONFLICT_QUERIES = {"polarity": "conflicts-polarity", "entailed": "conflicts-entailed", "opposing": "conflicts-opposing",
-                    "value": "conflicts-value"}
 ClaimKey = tuple[str, str]  # (claim IRI, "positive" | "negative")
 
 
@@ -314,7 +315,6 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
         keys_before = _present_claim_keys(store, touched_claims)
         conflicts_before = _conflicts_about(store, subjects)
         labels_before = {key: _describe(store, key) for key in keys_before}
-        resolved_before = {conflict: _describe_conflict(store, conflict) for conflict in conflicts_before}
         if new_ontology:
             write_ontology(store, lexicon)
         for article_id in report.removed:
@@ -337,8 +337,8 @@ def _write_generation(store_path: Path, scan: _Scan, report: BuildReport, lexico
         conflicts_after = _conflicts_about(store, subjects)
         report.claims_added = [_describe(store, key) for key in sorted(keys_after - keys_before)]
         report.claims_removed = [labels_before[key] for key in sorted(keys_before - keys_after)]
-        report.conflicts_appeared = [_describe_conflict(store, c) for c in sorted(conflicts_after - conflicts_before)]
-        report.conflicts_resolved = [resolved_before[c] for c in sorted(conflicts_before - conflicts_after)]
+        report.conflicts_appeared = [conflicts_after[c] for c in sorted(conflicts_after.keys() - conflicts_before.keys())]
+        report.conflicts_resolved = [conflicts_before[c] for c in sorted(conflicts_before.keys() - conflicts_after.keys())]
         store.flush()
         del store
         report.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -386,46 +386,38 @@ def _present_claim_keys(store: ox.Store, claims: set[str]) -> set[ClaimKey]:
     return {(row["claim"].value, row["polarity"].value.rsplit("#", 1)[-1]) for row in store.query(sparql)}
 
 
-def _conflicts_about(store: ox.Store, subjects: set[str]) -> set[tuple[str, str, str]]:
-    """Conflicts (kind, claim A, claim B) among claims about ``subjects``, by the queries in ``queries/``.
+def _conflicts_about(store: ox.Store, subjects: set[str]) -> dict[tuple, dict]:
+    """The conflicts among claims about ``subjects``, exactly as ``claimgraph conflicts`` finds them, described.
 
-    The queries run over a small copy of just those claims: each claim's own triples, one piece of
-    evidence per claim and polarity (the queries only ask whether a claim has positive or negative
-    evidence), and the ontology graph beside them.
+    Every kind of conflict joins claims of one subject, so :func:`pipeline.reason.conflicts` run over a
+    small copy of just those subjects' claims finds the store's conflicts about them, in the same units
+    (keyed by :func:`pipeline.counts.conflict_key`). The copy holds each claim's description, one piece
+    of evidence per claim and polarity with its source, and the ontology graph.
     """
     if not subjects:
-        return set()
+        return {}
     values = f"VALUES ?subject {{ {_values(sorted(subjects))} }}"
-    evidence = (f"SELECT ?claim ?polarity (SAMPLE(?e) AS ?one) WHERE {{ {values} GRAPH <{CLAIMS_GRAPH}> {{ ?claim <{RDF.subject}> ?subject }} "
-                f"GRAPH ?g {{ ?claim "
-                f"<{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }} GROUP BY ?claim ?polarity")
+    sample = (f"SELECT ?claim (SAMPLE(?e) AS ?one) WHERE {{ {values} "
+              f"GRAPH <{CLAIMS_GRAPH}> {{ ?claim <{RDF.subject}> ?subject }} "
+              f"GRAPH ?g {{ ?claim <{CG.evidence}> ?e . ?e <{CG.polarity}> ?polarity }} }} GROUP BY ?claim ?polarity")
     scratch = ox.Store()
-    quads, claims = [], set()
-    for row in store.query(evidence):
-        claim = row["claim"]
-        quads += [ox.Quad(claim, ox.NamedNode(CG.evidence), row["one"]), ox.Quad(row["one"], ox.NamedNode(CG.polarity), row["polarity"]),
-                  ox.Quad(claim, ox.NamedNode(CG.stated), row["polarity"])]
-        claims.add(claim)
-    for claim in claims:
-        for predicate in _CLAIM_PREDICATES:
-            value = _first(store, claim, predicate)
-            if value is not None:
-                quads.append(ox.Quad(claim, ox.NamedNode(predicate), value))
-    scratch.extend(quads)
+    claims_graph = ox.NamedNode(CLAIMS_GRAPH)
+    seen_claims: set[ox.NamedNode] = set()
+    for row in store.query(sample):
+        claim, evidence = row["claim"], row["one"]
+        link = next(iter(store.quads_for_pattern(claim, ox.NamedNode(CG.evidence), evidence, None)))
+        scratch.add(link)
+        scratch.extend(store.quads_for_pattern(evidence, None, None, link.graph_name))
+        source = _first(store, evidence, str(PROV.wasDerivedFrom), link.graph_name)
+        scratch.extend(store.quads_for_pattern(source, None, None, link.graph_name))
+        if claim not in seen_claims:
+            seen_claims.add(claim)
+            for quad in store.quads_for_pattern(claim, None, None, claims_graph):
+                scratch.add(quad)
+                if quad.predicate.value in (str(RDF.subject), str(RDF.object)) and isinstance(quad.object, ox.NamedNode):
+                    scratch.extend(store.quads_for_pattern(quad.object, None, None, claims_graph))
     scratch.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
-    found = set()
-    for kind, name in CONFLICT_QUERIES.items():
-        for row in scratch.query(query_text(name), use_default_graph_as_union=True):
-            if kind == "polarity":
-                found.add((kind, row["claim"].value, row["claim"].value))
-            elif kind == "entailed":  # "does not affect sleep" vs "disrupts sleep": a polarity conflict between two claims
-                found.add((kind, row["asserted"].value, row["denied"].value))
-            else:
-                found.add((kind, row["claimA"].value, row["claimB"].value))
-    return found
-
-
-_CLAIM_PREDICATES = tuple(str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, CG.unit, CG.minValue, CG.maxValue))
+    return {conflict_key(found): _describe_conflict(store, found) for found in conflicts(dataset_over(scratch))}
 
 
 def _first(store: ox.Store, subject: ox.NamedNode, predicate: str, graph=None):
@@ -447,18 +439,26 @@ def _describe(store: ox.Store, key: ClaimKey) -> dict:
     """A claim key as the report shows it: id, polarity and labels."""
     claim = ox.NamedNode(key[0])
     subject, predicate, obj = (_first(store, claim, str(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+    shown = _value_text(store, key) if isinstance(obj, ox.Literal) else None
     return {"id": key[0], "polarity": key[1], "subject": _label(store, subject), "predicate": _label(store, predicate),
-            "object": _label(store, obj)}
+            "object": shown or _label(store, obj)}
 
 
-def _describe_conflict(store: ox.Store, conflict: tuple[str, str, str]) -> dict:
-    """A conflict as the report shows it: its kind and the claims on its sides."""
-    kind, a, b = conflict
-    if kind == "polarity":
-        return {"kind": kind, "claims": [_describe(store, (a, "positive")), _describe(store, (a, "negative"))]}
-    if kind == "entailed":
-        return {"kind": "polarity", "claims": [_describe(store, (a, "positive")), _describe(store, (b, "negative"))]}
-    return {"kind": kind, "claims": [_describe(store, (a, "positive")), _describe(store, (b, "positive"))]}
+def _value_text(store: ox.Store, key: ClaimKey) -> str | None:
+    """A value as its first piece of evidence wrote it ("8 hours", not ``PT8H``), as ``claimgraph claims`` labels it."""
+    sparql = (f"SELECT ?text WHERE {{ <{key[0]}> <{CG.evidence}> ?e . ?e <{CG.polarity}> <{CG[key[1]]}> ; "
+              f"<{CG.objectText}> ?text ; <{PROV.wasDerivedFrom}> ?source ; <{CG.start}> ?start . "
+              f"?source <{DCTERMS.identifier}> ?id }} ORDER BY ?id ?start LIMIT 1")
+    for row in store.query(sparql, use_default_graph_as_union=True):
+        return row["text"].value
+    return None
+
+
+def _describe_conflict(store: ox.Store, conflict: dict) -> dict:
+    """A conflict as the report shows it: kind, topic, and its sides' claims (also all together, as ``claims``)."""
+    sides = [[_describe(store, (c["id"], c["polarity"])) for c in side["claims"]] for side in conflict["sides"]]
+    return {"kind": conflict["kind"], "topic": conflict["topic"], "claims": [c for side in sides for c in side],
+            "sides": sides}
 
 
 def watch_and_build(folder: Path, rebuild: Callable[[], None], debounce_ms: int = 1000,

@@ -59,17 +59,20 @@ def neutralise_cell(value: object) -> object:
 
 def render_csv(rows: Sequence[dict[str, object]], columns: Sequence[str] = (),
                neutralise: bool = True) -> str:
-    """CSV with a header row; ``columns`` gives the header when there are no rows.
+    """CSV (RFC 4180) with a header row; ``columns`` gives the header when there are no rows.
 
-    Text cells that start a formula are neutralised unless ``neutralise`` is false.
+    Text cells that start a formula are neutralised unless ``neutralise`` is false. Lines end in CRLF, so a
+    cell holding a line break, even a bare CR, is quoted.
 
     >>> render_csv([], ("kind", "topic"))
-    'kind,topic\\n'
+    'kind,topic\\r\\n'
+    >>> render_csv([{"sentence": "a\\rb"}])
+    'sentence\\r\\n"a\\rb"\\r\\n'
     """
     buffer = io.StringIO()
     fieldnames = list(rows[0]) if rows else list(columns)
     if fieldnames:
-        writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(
             {k: neutralise_cell(v) for k, v in row.items()} if neutralise else row for row in rows)
@@ -98,12 +101,16 @@ def print_table(rows: Sequence[dict[str, object]], title: str, console: Console 
     console.print(table)
 
 
-def emit(data: object, rows: Iterable[dict[str, object]], fmt: Format, title: str, columns: Sequence[str] = ()) -> None:
-    """Print ``data`` as JSON, or its flat ``rows`` as CSV (header from ``columns`` when empty) or a table."""
+def emit(data: object, rows: Iterable[dict[str, object]], fmt: Format, title: str, columns: Sequence[str] = (),
+         neutralise: bool = True) -> None:
+    """Print ``data`` as JSON, or its flat ``rows`` as CSV (header from ``columns`` when empty) or a table.
+
+    CSV cells that start a formula are neutralised unless ``neutralise`` is false (``--raw-csv``).
+    """
     if fmt is Format.json:
         print(render_json(data))
     elif fmt is Format.csv:
-        print(render_csv(list(rows), columns), end="")
+        print(render_csv(list(rows), columns, neutralise), end="")
     else:
         print_table(list(rows), title)
 

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 from rdflib import Dataset, Literal, URIRef
 from rdflib.query import Result
 
+from .counts import counts
 from .ontology import CG, label_key, load_lexicon
 from .resources import queries_dir
 
@@ -372,9 +373,11 @@ def _conflict(kind: str, topic: str, sides: list[list[dict]]) -> dict:
 
 
 def stats(dataset: Dataset) -> dict[str, int]:
-    """Counts of sources, claims, evidence, entities and triples in the store."""
+    """Counts of sources, claims, evidence, entities, conflicts and triples (claims, entities and conflicts
+    as :mod:`pipeline.counts` defines them, so every command agrees)."""
     row = next(iter(run_query(dataset, query_text("stats"))))
-    counts = {name: int(row[name]) for name in ("sources", "claims", "evidence", "entities")}
-    counts["triples"] = len(dataset)
-    return counts
+    found = all_claims(dataset)
+    total = counts(found.values(), conflicts(dataset, claims=found))
+    return {"sources": int(row["sources"]), "claims": total.claims, "evidence": int(row["evidence"]),
+            "entities": total.entities, "conflicts": total.conflicts, "triples": len(dataset)}
 

@@ -1,15 +1,19 @@
 """A fact-checker's report: every conflict with its sides next to each other, then the agreements.
 
 Written as Markdown (for reading in a terminal or a repository) and as a
-self-contained HTML page. Sentences come from untrusted articles, so the HTML
-escapes everything it shows.
+self-contained HTML page. Sentences, labels and source ids come from untrusted
+articles, so both escape everything they show: the page as HTML, the Markdown
+so that a renderer makes no raw HTML, link, emphasis or table cell of it.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from pathlib import Path
+
+from .counts import Counts
 
 SENTENCES_PER_SIDE = 4
 
@@ -28,36 +32,49 @@ def _side_lines(side: dict) -> list[tuple[str, str]]:
     return lines[:SENTENCES_PER_SIDE]
 
 
-def markdown_report(conflicts: list[dict], agreements: list[dict]) -> str:
-    """The report as Markdown."""
+def _summary(totals: Counts, agreements: list[dict]) -> str:
+    return f"{totals.describe()}; {len(agreements)} agreement{'s' if len(agreements) != 1 else ''}."
+
+
+def markdown_report(conflicts: list[dict], agreements: list[dict], totals: Counts) -> str:
+    """The report as Markdown; ``totals`` counts the store (:mod:`pipeline.counts`)."""
     out = [f"# claimgraph report ({date.today().isoformat()})", "",
-           f"{len(conflicts)} conflicts, {len(agreements)} agreements.", "", "## Conflicts", ""]
+           _summary(totals, agreements), "", "## Conflicts", ""]
     for number, conflict in enumerate(conflicts, start=1):
-        out.append(f"### {number}. {conflict['topic']} ({conflict['kind']})")
+        out.append(f"### {number}. {_md(conflict['topic'])} ({conflict['kind']})")
         if conflict["self_contradicting_sources"]:
-            out.append(f"*Contradicts itself:* {', '.join(conflict['self_contradicting_sources'])}")
+            out.append(f"*Contradicts itself:* {_md(', '.join(conflict['self_contradicting_sources']))}")
         out.append("")
         out.append("| " + " | ".join(f"Side {chr(65 + i)}" for i in range(len(conflict["sides"]))) + " |")
         out.append("|" + "---|" * len(conflict["sides"]))
         cells = []
         for side in conflict["sides"]:
             claims = "; ".join(_claim_title(c) for c in side["claims"])
-            evidence = "<br>".join(f"[{source}] {sentence}" for source, sentence in _side_lines(side))
-            cells.append(f"**{_md(claims)}** ({side['modality']}; {', '.join(side['sources'])})<br>{_md(evidence)}")
+            evidence = "<br>".join(f"\\[{_md(source)}\\] {_md(sentence)}" for source, sentence in _side_lines(side))
+            cells.append(f"**{_md(claims)}** ({side['modality']}; {_md(', '.join(side['sources']))})<br>{evidence}")
         out.append("| " + " | ".join(cells) + " |")
         out.append("")
     out += ["## Agreements", "", "| claim | independent sources | support | sources |", "|---|---|---|---|"]
     for claim in agreements:
         title = f"{claim['subject']['label']} {_claim_title(claim)}"
-        out.append(f"| {_md(title)} | {claim['independent_sources']} | {claim['support']} | {', '.join(claim['sources'])} |")
+        out.append(f"| {_md(title)} | {claim['independent_sources']} | {claim['support']} | {_md(', '.join(claim['sources']))} |")
     return "\n".join(out) + "\n"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    r"""Article text made inert in Markdown: HTML escaped, emphasis, code, link and table characters backslashed.
+
+    >>> _md('<script>x</script> [a](javascript:y) | *b*\r\nc')
+    '&lt;script&gt;x&lt;/script&gt; \\[a\\](javascript:y) \\| \\*b\\*  c'
+    """
+    text = html.escape(text, quote=False).replace("\r", " ").replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def html_report(conflicts: list[dict], agreements: list[dict]) -> str:
+def html_report(conflicts: list[dict], agreements: list[dict], totals: Counts) -> str:
     """The report as one self-contained HTML page (no scripts, no remote resources)."""
     e = html.escape
     parts = [
@@ -70,7 +87,7 @@ def html_report(conflicts: list[dict], agreements: list[dict]) -> str:
         ".hedged{color:#666;font-style:italic}.src{color:#555;font-size:.85em}"
         "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3em .6em}",
         "</style></head><body>",
-        f"<h1>claimgraph report</h1><p>{len(conflicts)} conflicts, {len(agreements)} agreements.</p><h2>Conflicts</h2>",
+        f"<h1>claimgraph report</h1><p>{e(_summary(totals, agreements))}</p><h2>Conflicts</h2>",
     ]
     for conflict in conflicts:
         parts.append(f"<section><h3>{e(conflict['topic'])} <small>({e(conflict['kind'])})</small></h3>")
@@ -93,10 +110,10 @@ def html_report(conflicts: list[dict], agreements: list[dict]) -> str:
     return "\n".join(parts)
 
 
-def write_report(conflicts: list[dict], agreements: list[dict], folder: Path) -> tuple[Path, Path]:
+def write_report(conflicts: list[dict], agreements: list[dict], totals: Counts, folder: Path) -> tuple[Path, Path]:
     """Write ``report.md`` and ``report.html`` into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     markdown, page = folder / "report.md", folder / "report.html"
-    markdown.write_text(markdown_report(conflicts, agreements), encoding="utf-8")
-    page.write_text(html_report(conflicts, agreements), encoding="utf-8")
+    markdown.write_text(markdown_report(conflicts, agreements, totals), encoding="utf-8")
+    page.write_text(html_report(conflicts, agreements, totals), encoding="utf-8")
     return markdown, page

@@ -44,6 +44,17 @@ def oxigraph_executable() -> str:
     return found
 
 
+def check_port_free(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Raise :class:`ServeError` if ``host:port`` cannot be bound (taken, or not an address of this machine)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
 def server_command(database: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[str]:
     """The command line of the read-only Oxigraph server over one generation's ``database`` folder.
 

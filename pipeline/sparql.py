@@ -40,6 +40,7 @@ from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
+from .output import neutralise_cell
 from .reason import QueryError, run_query
 from .resources import queries_dir
 from .store import PREFIXES
@@ -233,8 +234,12 @@ def text_rows(rows: list[dict[str, Node | None]]) -> list[dict[str, str]]:
     return [{name: "" if value is None else str(value) for name, value in row.items()} for row in rows]
 
 
-def render_delimited(columns: list[str], rows: list[dict[str, Node | None]], fmt: ResultFormat) -> str:
+def render_delimited(columns: list[str], rows: list[dict[str, Node | None]], fmt: ResultFormat,
+                     neutralise: bool = True) -> str:
     """SPARQL 1.1 CSV (plain values) or TSV (``?var`` header, values in Turtle syntax).
+
+    CSV cells that a spreadsheet would run as a formula are neutralised unless ``neutralise`` is false
+    (TSV values are Turtle terms, which never start a formula).
 
     >>> render_delimited(["n", "s"], [{"n": Literal(2), "s": Literal("a\\tb")}], ResultFormat.tsv)
     '?n\\t?s\\n"2"^^<http://www.w3.org/2001/XMLSchema#integer>\\t"a\\\\tb"\\n'
@@ -246,7 +251,7 @@ def render_delimited(columns: list[str], rows: list[dict[str, Node | None]], fmt
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([row[c] for c in columns] for row in text_rows(rows))
+    writer.writerows([neutralise_cell(row[c]) if neutralise else row[c] for c in columns] for row in text_rows(rows))
     return buffer.getvalue()
 
 

@@ -115,7 +115,9 @@ def store_graph(dataset: Dataset) -> nx.MultiDiGraph:
     found = conflicts(dataset, claims=claims)
     independent = {(c["id"], c["polarity"]): c["independent_sources"]
                    for c in agreements(dataset, claims=claims, found_conflicts=found)}
-    return claim_graph(claims.values(), independent, found, entity_types(dataset))
+    graph = claim_graph(claims.values(), independent, found, entity_types(dataset))
+    graph.graph["conflicts"] = found  # for counting the conflicts a view shows (pipeline.counts)
+    return graph
 
 
 def claim_graph(claims: Iterable[dict], independent: dict[ClaimKey, int], conflicts: list[dict],

@@ -183,7 +183,7 @@ def test_claims_and_stats_cover_every_piece_of_evidence(cli, example_store, clai
     assert {(r["claim"], r["polarity"].rsplit("#", 1)[1]) for r in rows} == {(c["id"], c["polarity"]) for c in claims}
     [counts] = ask(cli, example_store, "stats")
     assert int(counts["sources"]) == len(list(example_corpus_dir().iterdir()))
-    assert int(counts["claims"]) == len({c["id"] for c in claims})
+    assert int(counts["claims"]) == len({(c["id"], c["polarity"]) for c in claims})  # asserted and denied: two
     assert int(counts["evidence"]) == sum(len(c["evidence"]) for c in claims)
 
 

@@ -24,6 +24,9 @@ app = typer.Typer(
 
 DEFAULT_STORE = Path("graphs/store")
 StoreOption = Annotated[Path, typer.Option("--store", "-s", help="Path of the claim store (an Oxigraph database folder).")]
+RawCsvOption = Annotated[bool, typer.Option(
+    "--raw-csv", help="With --format csv, print every cell verbatim; by default a cell starting with = + - @ tab or CR "
+    "gets a leading ' so that a spreadsheet does not run it as a formula.")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table for people, json or csv for scripts.")]
 
 

@@ -9,13 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, StoreOption, app, fail
+from .app import DEFAULT_STORE, RawCsvOption, StoreOption, app, fail
 
 from ..build import BuildError, BuildReport, watch_and_build
 from ..build import build as run_build
-from ..ingest import DEFAULT_MAX_BYTES, printable
+from ..ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, iter_article_files, printable
 from ..nlp import ModelNotFound
-from ..output import Format
+from ..output import Format, render_csv
 from ..progress import BuildProgress
 from ..resources import example_corpus_dir
 from ..store import STORE_MARKER, StoreNotFound, last_report
@@ -42,6 +42,8 @@ def _inputs(paths: Optional[list[Path]]) -> list[Path]:
 
 
 def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_bytes: int, prune: bool, wait: bool) -> BuildReport:
+    if store.exists() and not store.is_dir():
+        fail(f"--store {store} is a file, not a store folder; choose another --store")
     progress = BuildProgress(sys.stderr)
     try:
         with progress:
@@ -50,6 +52,10 @@ def _run(inputs: list[Path], store: Path, model: Optional[str], jobs: int, max_b
                              on_wait=lambda message: typer.echo(message, err=True))
     except (BuildError, StoreNotFound) as error:
         fail(str(error))
+    except OSError as error:
+        if not str(error.filename or "").startswith(str(store)):
+            raise
+        fail(f"cannot write the store {store}: {error.strerror or error}")  # read-only, no such parent, ...
 
 
 def print_report(report: BuildReport, store: Path) -> None:
@@ -75,20 +81,38 @@ def print_report(report: BuildReport, store: Path) -> None:
                f"conflicts: {len(report.conflicts_appeared)} appeared, {len(report.conflicts_resolved)} resolved")
 
 
+CHANGE_COLUMNS = ("change", "item", "kind", "text")
+
+
+def _claim_text(claim: dict) -> str:
+    return f"{claim['subject']} {claim['predicate']} {claim['object']}" + (" (denied)" if claim["polarity"] == "negative" else "")
+
+
+def change_rows(report: BuildReport) -> list[dict[str, str]]:
+    """Every change of a build, one row each (keys :data:`CHANGE_COLUMNS`): articles, then claims, then conflicts."""
+    rows = [{"change": label, "item": "article", "kind": "", "text": article_id}
+            for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed))
+            for article_id in ids]
+    rows += [{"change": label, "item": "claim", "kind": "", "text": _claim_text(claim)}
+             for label, claims in (("added", report.claims_added), ("removed", report.claims_removed)) for claim in claims]
+    rows += [{"change": label, "item": "conflict", "kind": conflict["kind"],
+              "text": " vs ".join("; ".join(_claim_text(c) for c in side)
+                                  for side in conflict.get("sides") or [[c] for c in conflict["claims"]])}
+             for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved))
+             for conflict in conflicts]
+    return rows
+
+
 def print_changes(report: BuildReport) -> None:
     """Every change of a build, one per line."""
-    for label, ids in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
-        for article_id in ids:
-            typer.echo(printable(f"{label} article  {article_id}"))
-    for sign, claims in (("+", report.claims_added), ("-", report.claims_removed)):
-        for claim in claims:
-            negated = " (denied)" if claim["polarity"] == "negative" else ""
-            typer.echo(printable(f"{sign} claim  {claim['subject']} {claim['predicate']} {claim['object']}{negated}"))
-    for label, conflicts in (("appeared", report.conflicts_appeared), ("resolved", report.conflicts_resolved)):
-        for conflict in conflicts:
-            sides = " vs ".join(f"{c['subject']} {c['predicate']} {c['object']}"
-                                + (" (denied)" if c["polarity"] == "negative" else "") for c in conflict["claims"])
-            typer.echo(printable(f"{label} {conflict['kind']} conflict  {sides}"))
+    signs = {"added": "+", "removed": "-"}
+    for row in change_rows(report):
+        if row["item"] == "article":
+            typer.echo(printable(f"{row['change']} article  {row['text']}"))
+        elif row["item"] == "claim":
+            typer.echo(printable(f"{signs[row['change']]} claim  {row['text']}"))
+        else:
+            typer.echo(printable(f"{row['change']} {row['kind']} conflict  {row['text']}"))
 
 
 @app.command()
@@ -105,7 +129,11 @@ def build(
 
     Exits 1 when any file was skipped (each is named on stderr), 0 otherwise.
     """
-    report = _run(_inputs(paths), store, model, jobs, max_bytes, prune, wait)
+    inputs = _inputs(paths)
+    for folder in inputs:
+        if folder.is_dir() and next(iter_article_files([folder]), None) is None:
+            typer.echo(f"warning: {folder} holds no articles ({' '.join(SUPPORTED_SUFFIXES)})", err=True)
+    report = _run(inputs, store, model, jobs, max_bytes, prune, wait)
     print_report(report, store)
     if report.problems:
         raise typer.Exit(1)
@@ -114,7 +142,9 @@ def build(
 @app.command()
 def diff(
     store: StoreOption = DEFAULT_STORE,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (one line per change) or json.")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (one line per change), json (the whole "
+                                        "report) or csv (one row per change).")] = Format.table,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """Show what the last build that changed the store changed: articles, claims and conflicts."""
     if not (store / STORE_MARKER).exists():
@@ -126,6 +156,9 @@ def diff(
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     report = BuildReport.from_json(data)
+    if fmt == Format.csv:
+        sys.stdout.write(render_csv(change_rows(report), CHANGE_COLUMNS, neutralise=not raw_csv))
+        return
     typer.echo(f"last build: {report.finished} from {', '.join(report.inputs)}")
     print_report(report, store)
     print_changes(report)
@@ -142,6 +175,8 @@ def watch(
 ) -> None:
     """Build FOLDER now, then rebuild it whenever its articles change, until Ctrl-C."""
     inputs = _inputs([folder])
+    if not folder.is_dir():
+        fail(f"{folder} is not a folder; watch takes a folder of articles (build reads single files)")
     if jobs == 1:  # load the model here once: every rebuild then extracts in this process
         try:
             start_model(model)

@@ -38,12 +38,16 @@ def evaluate(
     false positive. Without --store, the articles are extracted into a temporary store first.
     Figures are given overall and per domain, corpus, predicate and phenomenon tag.
     """
+    if fmt is Format.csv:
+        fail("evaluate prints --format table or json")
     lexicon = load_lexicon()
     try:
         sentences = load_gold(gold, lexicon)
         folders = articles or sorted({f.parent for f in gold_files(gold)})
     except GoldError as error:
         fail(str(error))
+    if not sentences:
+        fail(f"no annotated sentences in {', '.join(map(str, gold))} (docs/gold-format.md)")
     missing = [str(p) for p in folders if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}")
@@ -70,8 +74,6 @@ def evaluate(
             data.pop("false_positives"), data.pop("false_negatives")
         typer.echo(render_json(data))
         return
-    if fmt is not Format.table:
-        fail("evaluate prints --format table or json")
     print_evaluation(evaluation, errors)
 
 

@@ -8,12 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import DEFAULT_STORE, FormatOption, StoreOption, app, fail, opened_store
+from .app import DEFAULT_STORE, FormatOption, RawCsvOption, StoreOption, app, fail, opened_store
 
 from ..export import ExportError, check_writable, export_text, format_for, write_export
 from ..output import Format, emit, print_table, render_json
 from ..reason import QueryError, stats
-from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, endpoint_url, exec_server
+from ..serve import DEFAULT_HOST, DEFAULT_PORT, ServeError, check_port_free, endpoint_url, exec_server
 from ..sparql import (ResultFormat, load_query, named_queries, parse_assignments, render_delimited,
                       render_sparql_json, result_columns, run_named, text_rows)
 from ..store import StoreBusy, StoreNotFound
@@ -30,6 +30,7 @@ def query(
     fmt: Annotated[ResultFormat, typer.Option(
         "--format", "-f", help="table for people; json (list of row objects), csv, tsv or sparql-json "
         "(SPARQL 1.1 results) for scripts.")] = ResultFormat.table,
+    raw_csv: RawCsvOption = False,
 ) -> None:
     """Run SPARQL over the store: a named question with safe parameters, or your own query."""
     if list_queries:
@@ -57,7 +58,7 @@ def query(
     if fmt is ResultFormat.sparql_json:
         sys.stdout.write(sparql_json + "\n")
     elif fmt in (ResultFormat.csv, ResultFormat.tsv):
-        sys.stdout.write(render_delimited(columns, rows, fmt))
+        sys.stdout.write(render_delimited(columns, rows, fmt, neutralise=not raw_csv))
     elif fmt is ResultFormat.json:
         print(render_json(text_rows(rows)))
     else:
@@ -65,7 +66,8 @@ def query(
 
 
 def stats_command(store: StoreOption = DEFAULT_STORE, fmt: FormatOption = Format.table) -> None:
-    """Counts of sources, claims, evidence, entities and triples."""
+    """Counts of sources, claims, evidence, entities, conflicts and triples (claims and conflicts as the
+    `claims` and `conflicts` commands list them)."""
     with opened_store(store) as dataset:
         counts = stats(dataset)
     emit(counts, [counts], fmt, "Store")
@@ -118,6 +120,7 @@ def serve(
         sys.stderr.flush()
 
     try:
+        check_port_free(host, port)
         exec_server(store, host, port, before=announce)
     except (StoreNotFound, StoreBusy, ServeError) as error:
         fail(str(error))

@@ -9,6 +9,8 @@ import typer
 
 from .app import DEFAULT_STORE, StoreOption, app, fail, opened_store
 
+from ..counts import conflicts_among, counts
+
 
 @app.command()
 def viz(
@@ -37,6 +39,9 @@ def viz(
         fail("--depth needs --about ENTITY")
     if output.exists() and output.is_dir():
         fail(f"--output {output} is a folder; give a file name such as {output / 'claims.html'}")
+    blocking = next((folder for folder in output.parents if folder.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        fail(f"cannot write {output}: {blocking} is a file, not a folder")
     with opened_store(store) as dataset:
         graph = store_graph(dataset)
     view = View(about=about, depth=depth, conflicts_only=conflicts_only, source=source, min_sources=min_sources)
@@ -48,4 +53,5 @@ def viz(
         path = render(selected, output, heading=view.describe())
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
-    typer.echo(f"wrote {path}: {selected.number_of_nodes()} entities, {selected.number_of_edges()} claims")
+    shown = [data["claim"] for _, _, data in selected.edges(data=True)]
+    typer.echo(f"wrote {path}: {counts(shown, conflicts_among(graph.graph['conflicts'], shown)).describe()}")
