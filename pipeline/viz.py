@@ -66,7 +66,7 @@ MAX_PANEL_SENTENCE_CHARS = 2000
 PHYSICS_NODE_LIMIT = 300
 # Node labels drawn at once: the best-connected nodes in view; zooming in brings the others' labels.
 LABEL_BUDGET = 40
-DIM_NODE = {"background": "#eeeeee", "border": "#cccccc"}
+DIM_NODE = {"background": "rgba(225,225,225,0.3)", "border": "rgba(180,180,180,0.3)"}
 DIM_EDGE = {"color": "#d0d0d0", "highlight": "#d0d0d0", "hover": "#d0d0d0", "opacity": 0.35}
 
 ENTITY_TYPES_QUERY = """
@@ -605,8 +605,8 @@ APP_SCRIPT = """
     return text.toLowerCase().replace(/[\\u2018\\u2019]/g, "'").replace(/[^\\p{L}\\p{N}']+/gu, " ").trim();
   }
 
-  const names = {}, degree = {}, baseNode = {}, baseEdge = {};
-  nodes.forEach((n) => { names[n.id] = n.label; degree[n.id] = n.degree; baseNode[n.id] = n.color; });
+  const names = {}, degree = {}, sizes = {}, baseNode = {}, baseEdge = {};
+  nodes.forEach((n) => { names[n.id] = n.label; degree[n.id] = n.degree; sizes[n.id] = n.size; baseNode[n.id] = n.color; });
   edges.forEach((e) => { baseEdge[e.id] = {color: e.color, highlight: e.color, hover: e.color, opacity: 1}; });
   const byDegree = nodes.getIds().sort((a, b) => degree[b] - degree[a]);
   const labelled = {};  // node id → font size of its shown label, 0 when hidden
@@ -619,18 +619,24 @@ APP_SCRIPT = """
   const network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
   const state = {focus: null, near: null, hiddenNodes: new Set(), shownEdges: edges.length};
 
-  // Labels: the best-connected nodes in view (the searched neighbourhood first), drawn about 14 px high at any zoom.
+  // Labels: the best-connected nodes in view (the searched neighbourhood first), about 14 px high at any
+  // zoom, skipping a label that would overlap one already placed.
   function updateLabels() {
     const scale = network.getScale(), box = container.getBoundingClientRect();
-    const topLeft = network.DOMtoCanvas({x: 0, y: 0}), bottomRight = network.DOMtoCanvas({x: box.width, y: box.height});
     const positions = network.getPositions();
     const size = Math.round(Math.max(14, 14 / scale));
-    const wanted = new Set();
+    const wanted = new Set(), placed = [];
     const near = state.near ? [...state.near].sort((a, b) => degree[b] - degree[a]) : [];
-    for (const id of [...near, ...byDegree]) {
+    for (const id of state.near ? near : byDegree) {
       if (wanted.size >= LABEL_BUDGET) break;
-      const p = positions[id];
-      if (!state.hiddenNodes.has(id) && p.x >= topLeft.x && p.x <= bottomRight.x && p.y >= topLeft.y && p.y <= bottomRight.y) wanted.add(id);
+      if (state.hiddenNodes.has(id) || wanted.has(id)) continue;
+      const at = network.canvasToDOM(positions[id]);
+      const width = 7.5 * names[id].length + 8, top = at.y + sizes[id] * scale;
+      if (at.x < 0 || at.x > box.width || at.y < 0 || at.y > box.height) continue;
+      const label = {left: at.x - width / 2, right: at.x + width / 2, top: top, bottom: top + 18};
+      if (placed.some((o) => o.left < label.right && label.left < o.right && o.top < label.bottom && label.top < o.bottom)) continue;
+      placed.push(label);
+      wanted.add(id);
     }
     const updates = [];
     for (const id of byDegree) {
@@ -675,7 +681,7 @@ APP_SCRIPT = """
       const hidden = !shownEdges.has(e.id), dimmed = state.near !== null && !touches(e);
       if (Boolean(e.hidden) !== hidden || Boolean(e.dimmed) !== dimmed) {
         edgeUpdates.push({id: e.id, hidden: hidden, dimmed: dimmed, color: dimmed ? DIM_EDGE : baseEdge[e.id],
-                          font: {color: dimmed ? "#bbbbbb" : "#343434"}});
+                          font: {color: dimmed ? "#bbbbbb" : "#343434"}, shadow: {enabled: !dimmed && e.status === "conflicted"}});
       }
     });
     const nodeUpdates = [];
@@ -721,7 +727,7 @@ APP_SCRIPT = """
   // Search: exact name or alias first, then names that start with the words, then names that hold them.
   const index = [];
   nodes.forEach((n) => {
-    for (const name of [n.label, ...(n.aliases || []), String(n.id).split("/").pop()]) index.push([fold(name), n.id]);
+    for (const name of [names[n.id], ...(n.aliases || []), String(n.id).split("/").pop()]) index.push([fold(name), n.id]);
   });
   function findEntity(query) {
     const wanted = fold(query);
@@ -822,7 +828,7 @@ APP_SCRIPT = """
   }
   for (const p of [...predicates].sort()) $("filter-predicate").append(el("option", {value: p, text: p}));
   const datalist = $("names");
-  for (const name of [...new Set(nodes.map((n) => [n.label || names[n.id], ...(n.aliases || [])]).flat())].sort()) {
+  for (const name of [...new Set(nodes.map((n) => [names[n.id], ...(n.aliases || [])]).flat())].sort()) {
     datalist.append(el("option", {value: name}));
   }
   $("shown").textContent = `Showing ${edges.length} of ${edges.length} claims, ${nodes.length} of ${nodes.length} entities.`;
