@@ -3,13 +3,21 @@
 Entities are nodes coloured by their ontology class; claims are edges whose
 width grows with the number of independent sources and whose colour gives the
 claim's status (agreed, single-source, conflicted, negated); hedged claims are
-dashed. Hovering an edge shows the claim, its sources and evidence sentences.
+dashed. Hovering an edge previews the claim and its evidence. The page script
+adds what a fact-checker works with: a search by name or alias that centres on
+an entity and dims all but its neighbourhood, live filters (source, predicate,
+kind, independent sources, "conflicts first"), an evidence panel pinned by a
+click (every sentence with its source's title, date and link; both sides of a
+conflict side by side), and labels for the best-connected nodes in view, sized
+to the zoom. vis-network has no such features, so they are written here, as
+plain DOM code over vis-network's data sets.
 
 The page inlines vis-network (shipped inside pyvis) and embeds the graph as
 JSON, so it needs no network and writes nothing beside itself. Article text is
 untrusted: it reaches the page only through ``tojson`` (which escapes ``<``,
-``>``, ``&`` and quotes) and vis-network shows tooltips with ``innerText``,
-so markup in a sentence is displayed, never run.
+``>``, ``&`` and quotes), vis-network shows tooltips with ``innerText`` and the
+page script only sets ``textContent`` and http(s)/file links, so markup in a
+sentence is displayed, never run.
 
 >>> claim = {"id": "c1", "subject": {"id": "e:a", "label": "a"}, "predicate": {"id": "p", "label": "raises"},
 ...          "object": {"id": "e:b", "label": "b"}, "polarity": "positive", "modality": "hedged",
@@ -631,7 +639,7 @@ APP_SCRIPT = """
       if (wanted.size >= LABEL_BUDGET) break;
       if (state.hiddenNodes.has(id) || wanted.has(id)) continue;
       const at = network.canvasToDOM(positions[id]);
-      const width = 7.5 * names[id].length + 8, top = at.y + sizes[id] * scale;
+      const width = 7 * names[id].length + 4, top = at.y + sizes[id] * scale;
       if (at.x < 0 || at.x > box.width || at.y < 0 || at.y > box.height) continue;
       const label = {left: at.x - width / 2, right: at.x + width / 2, top: top, bottom: top + 18};
       if (placed.some((o) => o.left < label.right && label.left < o.right && o.top < label.bottom && label.top < o.bottom)) continue;
@@ -795,6 +803,8 @@ APP_SCRIPT = """
     $("panel-body").replaceChildren(el("h2", {text: title}), el("div", {className: "meta", text: subtitle}), ...blocks);
     $("panel").hidden = false;
     $("panel").scrollTop = 0;
+    const tooltip = container.querySelector("div.vis-tooltip");  // the hover preview gives way to the panel
+    if (tooltip) tooltip.style.visibility = "hidden";
   }
   function showEdge(id) {
     const edge = edges.get(id);
@@ -810,13 +820,23 @@ APP_SCRIPT = """
     openPanel(names[id], `${node.kind} · ${touching.length} claim(s) shown${aliases}`, touching.map((e) => claimBlock(e.key)));
   }
   $("panel-close").addEventListener("click", () => { $("panel").hidden = true; });
+  function clearOfPanel(x) {  // slide the view so that what was clicked is not under the panel
+    const limit = container.clientWidth - $("panel").offsetWidth - 60;
+    if (x <= limit) return;
+    const view = network.getViewPosition();
+    network.moveTo({position: {x: view.x + (x - limit + 60) / network.getScale(), y: view.y}, animation: false});
+    labelsSoon();
+  }
   network.on("click", (params) => {
     if (params.nodes.length) {
       focusOn(params.nodes[0], false);
       showNode(params.nodes[0]);
     } else if (params.edges.length) {
       showEdge(params.edges[0]);
+    } else {
+      return;
     }
+    clearOfPanel(params.pointer.DOM.x);
   });
 
   // Filter choices and search names come from the data, as option values and text, never markup.
