@@ -570,7 +570,8 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
   <div class="note">Click a claim (edge) or entity (node) for its evidence; hover for a preview. Zoom in for more labels.</div>
   <h2>Other views</h2>
   <div class="note">Each is a command too: <code>claimgraph viz --conflicts-only</code>, <code>--about NAME --depth N</code>,
-    <code>--source ID</code>, <code>--min-sources N</code>, with <code>--output FILE.html</code>.</div>
+    <code>--source ID</code>, <code>--min-sources N</code>, with <code>--output FILE.html</code>.
+    Conflicts first is also this page's address with <code>#conflicts-first</code>.</div>
 </div>
 <div id="panel" hidden><button type="button" id="panel-close" title="close">×</button><div id="panel-body"></div></div>
 <div id="progress"></div>
@@ -740,6 +741,10 @@ APP_SCRIPT = """
     const shown = applyView();
     fitTo([...shown]);
   });
+  function conflictsFromAddress() {  // page.html#conflicts-first opens the conflicts-first view
+    if (location.hash === "#conflicts-first") $("conflicts-first").click();
+  }
+  window.addEventListener("hashchange", conflictsFromAddress);
   $("reset").addEventListener("click", () => {
     document.querySelectorAll("input[name=kind]").forEach((box) => { box.checked = true; });
     $("filter-source").value = ""; $("filter-predicate").value = ""; $("filter-min").value = "1";
@@ -875,6 +880,7 @@ APP_SCRIPT = """
                        labelled: () => [...state.labels]};
   function markReady() {
     progress.textContent = "";
+    conflictsFromAddress();
     window.claimgraphReady = performance.now();
   }
   if (nodes.length === 0) {  // vis-network draws nothing, so it would never say it has

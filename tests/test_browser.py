@@ -292,7 +292,7 @@ def test_search_by_alias_centres_on_the_entity_and_highlights_its_neighbourhood(
 
 
 def test_filters_hide_exactly_the_claims_they_exclude(browser, example_page):
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     graph, page = example_page
     _load(browser, page)
@@ -332,6 +332,11 @@ def test_filters_hide_exactly_the_claims_they_exclude(browser, example_page):
     conflicted = {k for k, d in edges.items() if d["status"] == "conflicted"}
     assert shown() == conflicted and conflicted
     _screenshot(browser, "example-conflicts-first.png")
+
+    browser.get("about:blank")
+    browser.get(page.resolve().as_uri() + "#conflicts-first")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return window.claimgraphReady !== undefined"))
+    assert shown() == conflicted, "the conflicts-first view has an address of its own"
 
 
 def _ends(graph, key: str) -> tuple[str, str]:
