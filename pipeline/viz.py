@@ -627,9 +627,9 @@ APP_SCRIPT = """
   // changing a vis-network label costs about 13 ms per node at 2,000 nodes, painting 40 labels under 1 ms.
   // Labelled are the best-connected nodes in view (only the searched neighbourhood while there is one),
   // skipping any label that would overlap one already placed, 14 px high at every zoom.
-  const LABEL_FONT = "14px system-ui, sans-serif";
+  const LABEL_FACE = "system-ui, sans-serif";
   const measure = document.createElement("canvas").getContext("2d");
-  measure.font = LABEL_FONT;
+  measure.font = `14px ${LABEL_FACE}`;
   const labelWidth = {};
   function chooseLabels() {
     const scale = network.getScale(), box = container.getBoundingClientRect();
@@ -655,13 +655,12 @@ APP_SCRIPT = """
     const changed = chosen.length !== state.labels.length || chosen.some((id, i) => id !== state.labels[i]);
     state.labels = chosen;
     if (changed) network.redraw();
-    return changed;
   }
   network.on("afterDrawing", (context) => {
     if (!state.labels.length) return;
     const scale = network.getScale(), positions = network.getPositions(state.labels);
     context.save();
-    context.font = `${14 / scale}px system-ui, sans-serif`;
+    context.font = `${14 / scale}px ${LABEL_FACE}`;
     context.textAlign = "center";
     context.textBaseline = "top";
     context.lineJoin = "round";
@@ -716,13 +715,11 @@ APP_SCRIPT = """
       const hidden = degree[n.id] > 0 && !shownNodes.has(n.id), dimmed = state.near !== null && !state.near.has(n.id);
       if (hidden) state.hiddenNodes.add(n.id);
       if (Boolean(n.hidden) !== hidden || Boolean(n.dimmed) !== dimmed) {
-        nodeUpdates.push({id: n.id, hidden: hidden, dimmed: dimmed, color: dimmed ? DIM_NODE : baseNode[n.id],
-                          font: {color: dimmed ? "#aaaaaa" : "#343434"}});
+        nodeUpdates.push({id: n.id, hidden: hidden, dimmed: dimmed, color: dimmed ? DIM_NODE : baseNode[n.id]});
       }
     });
     edges.update(edgeUpdates);
     nodes.update(nodeUpdates);
-    state.shownEdges = shownEdges.size;
     $("shown").textContent = `Showing ${shownEdges.size} of ${edges.length} claims, `
       + `${nodes.length - state.hiddenNodes.size} of ${nodes.length} entities.`;
     updateLabels();
@@ -733,7 +730,7 @@ APP_SCRIPT = """
     if (network.getScale() > 1.2) network.moveTo({scale: 1.2, animation: false});
     updateLabels();
   }
-  for (const id of ["filter-source", "filter-predicate", "filter-min"]) $(id).addEventListener("change", applyView);
+  for (const id of ["filter-source", "filter-predicate"]) $(id).addEventListener("change", applyView);
   $("filter-min").addEventListener("input", applyView);
   document.querySelectorAll("input[name=kind]").forEach((box) => box.addEventListener("change", applyView));
   $("conflicts-first").addEventListener("click", () => {
