@@ -205,13 +205,15 @@ def _click_at(driver, offset: tuple[float, float]) -> None:
 
 
 def _clickable_edge(driver, keys: list[str]) -> str:
-    """The id of a straight edge among these claim keys whose midpoint, on screen, is that edge and no node."""
+    """The id of a straight edge among these claim keys whose midpoint, on screen, is that edge and no node near it."""
     edge = driver.execute_script("""
         const net = claimgraph.network;
+        net.redraw();  // hit-testing uses the bounding boxes of the last drawing
         for (const e of claimgraph.edges.get({filter: e => arguments[0].includes(e.key) && !e.smooth.enabled && !e.hidden})) {
             const p = net.getPositions([e.from, e.to]);
             const mid = net.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2});
-            if (net.getEdgeAt(mid) === e.id && net.getNodeAt(mid) === undefined) return e.id;
+            const around = [[0, 0], [-6, 0], [6, 0], [0, -6], [0, 6]].map(([dx, dy]) => ({x: mid.x + dx, y: mid.y + dy}));
+            if (net.getEdgeAt(mid) === e.id && around.every(at => net.getNodeAt(at) === undefined)) return e.id;
         }
         return null;
     """, keys)
@@ -437,6 +439,16 @@ def test_thousand_node_page_labels_hubs_then_more_on_zoom(browser, tmp_path):
     state = _page_state(browser)
     assert len(state["shownEdges"]) == sum(d["status"] == "conflicted" for _, _, d in graph.edges(data=True))
     _screenshot(browser, "thousand-nodes-search-conflicts.png")
+
+    edge_id = _clickable_edge(browser, state["shownKeys"])
+    _click_edge(browser, edge_id)
+    panel = _panel(browser)
+    key = browser.execute_script("return claimgraph.edges.get(arguments[0]).key", edge_id)
+    assert panel["title"] == browser.execute_script("return claimgraph.claims[arguments[0]].text", key)
+    sides = [card["side"] for card in panel["cards"]]
+    assert sides[0] == "this side" and any(side.startswith("other side") for side in sides[1:])
+    assert all(link.startswith("https://example.org/articles/") for card in panel["cards"] for link in card["links"])
+    _screenshot(browser, "thousand-nodes-conflict-panel.png")
 
 
 def test_two_thousand_node_page_settles_within_target():
