@@ -178,7 +178,6 @@ def claim_graph(claims: Iterable[dict], independent: dict[ClaimKey, int], confli
     IRIs to class labels; ``sources`` are :func:`source_details`. Each edge lists its
     ``opponents``, (conflict kind, claim) pairs, and the graph keeps ``sources`` in ``graph.graph``.
     """
-    opposition = _opposition(conflicts)
     opponents = _opponents(conflicts)
     graph = nx.MultiDiGraph(sources=sources or {})
     for claim in claims:
@@ -187,14 +186,16 @@ def claim_graph(claims: Iterable[dict], independent: dict[ClaimKey, int], confli
         object_id = obj.get("id") or f"{VALUE}:{obj['datatype']}:{obj['value']}"
         graph.add_node(subject["id"], label=subject["label"], kind=types.get(subject["id"], UNTYPED))
         graph.add_node(object_id, label=obj["label"], kind=types.get(object_id, UNTYPED) if "id" in obj else VALUE)
-        if key in opposition:
+        if key in opponents:
             status = "conflicted"
         elif claim["polarity"] == "negative":
             status = "negated"
         else:
             status = "agreed" if independent.get(key, 1) >= 2 else "single"
         graph.add_edge(subject["id"], object_id, key=f"{claim['id']}:{claim['polarity']}", claim=claim,
-                       status=status, independent=independent.get(key, 1), opposed_by=opposition.get(key, []),
+                       status=status, independent=independent.get(key, 1),
+                       opposed_by=[f"{kind} conflict with: {claim_sentence(c)} [{', '.join(c['sources'])}]"
+                                   for kind, c in opponents.get(key, [])],
                        opponents=opponents.get(key, []))
     return graph
 
@@ -208,19 +209,6 @@ def _opponents(found: list[dict]) -> dict[ClaimKey, list[tuple[str, dict]]]:
                       for c in other["claims"]]
             for claim in side["claims"]:
                 opposed.setdefault((claim["id"], claim["polarity"]), []).extend((conflict["kind"], c) for c in others)
-    return opposed
-
-
-def _opposition(found: list[dict]) -> dict[ClaimKey, list[str]]:
-    """Claim key → one line per claim on the other side of a conflict."""
-    opposed: dict[ClaimKey, list[str]] = {}
-    for conflict in found:
-        for number, side in enumerate(conflict["sides"]):
-            lines = [f"{conflict['kind']} conflict with: {claim_sentence(c)} [{', '.join(c['sources'])}]"
-                     for other_number, other in enumerate(conflict["sides"]) if other_number != number
-                     for c in other["claims"]]
-            for claim in side["claims"]:
-                opposed.setdefault((claim["id"], claim["polarity"]), []).extend(lines)
     return opposed
 
 
@@ -433,10 +421,10 @@ def layout(graph: nx.MultiDiGraph, edge_length: float = 150.0) -> dict[str, tupl
 def _options(physics: bool) -> dict:
     """vis-network options; with physics the layout is refined briefly in the browser, then frozen."""
     return {
-        "nodes": {"font": {"size": 14, "strokeWidth": 3}, "borderWidth": 1},
+        "nodes": {"borderWidth": 1},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "smooth": False,
                   "font": {"size": 11, "align": "middle", "strokeWidth": 3}, "selectionWidth": 2},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": not physics, "keyboard": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": not physics},
         "layout": {"improvedLayout": False, "randomSeed": 7},
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
                     "forceAtlas2Based": {"gravitationalConstant": -120, "springLength": 140, "avoidOverlap": 0.4},
