@@ -555,7 +555,7 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
   {% for kind, colour in colours.items() %}
   <div><span class="dot" style="background: {{ colour }}"></span>{{ kind }}</div>
   {% endfor %}
-  <div class="note">Click a claim (edge) or entity (node) for its evidence; hover for a preview. Zoom in for more labels.</div>
+  <div class="note">Click a claim (edge) or entity (node) for its evidence; hover for a preview; click the background to end a highlight. Zoom in for more labels.</div>
   <h2>Other views</h2>
   <div class="note">Each is a command too: <code>claimgraph viz --conflicts-only</code>, <code>--about NAME --depth N</code>,
     <code>--source ID</code>, <code>--min-sources N</code>, with <code>--output FILE.html</code>.
@@ -771,10 +771,13 @@ APP_SCRIPT = """
     return found[0];
   }
   $("search-form").addEventListener("submit", (event) => { event.preventDefault(); search($("search").value); });
-  $("clear-search").addEventListener("click", () => {
-    $("search").value = ""; $("search-status").textContent = ""; state.focus = null;
-    network.unselectAll(); applyView();
-  });
+  function clearFocus() {
+    $("search-status").textContent = "";
+    state.focus = null;
+    network.unselectAll();
+    applyView();
+  }
+  $("clear-search").addEventListener("click", () => { $("search").value = ""; clearFocus(); });
 
   // The evidence panel: pinned by a click, closed by its button.
   function claimCard(key, heading) {
@@ -840,7 +843,8 @@ APP_SCRIPT = """
       showNode(params.nodes[0]);
     } else if (params.edges.length) {
       showEdge(params.edges[0]);
-    } else {
+    } else {  // a click on the background ends the highlight; the panel stays pinned
+      if (state.focus !== null) clearFocus();
       return;
     }
     clearOfPanel(params.pointer.DOM.x);

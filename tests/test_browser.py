@@ -382,8 +382,18 @@ def test_clicking_a_conflict_pins_both_sides_with_their_evidence_and_source_link
     assert own <= {card["key"] for card in panel["cards"]}
     assert {card["key"] for card in panel["cards"] if card["side"] != "" and not card["side"].startswith("other")} | \
         {card["key"] for card in panel["cards"] if card["side"] == ""} == own
+    assert set(_page_state(browser)["litNodes"]) == {node, *graph.successors(node), *graph.predecessors(node)}
     browser.find_element("id", "panel-close").click()
     assert browser.execute_script("return document.getElementById('panel').hidden")
+    empty = browser.execute_script("""
+        claimgraph.network.redraw();
+        const box = document.getElementById("graph").getBoundingClientRect();
+        for (let x = 10; x < box.width; x += 40) for (let y = 10; y < box.height; y += 40)
+            if (claimgraph.network.getNodeAt({x, y}) === undefined && claimgraph.network.getEdgeAt({x, y}) === undefined)
+                return [x - box.width / 2, y - box.height / 2];
+    """)
+    _click_at(browser, empty)
+    assert _page_state(browser)["dimmedNodes"] == [], "a click on the background ends the highlight"
 
 
 def test_hostile_article_text_stays_inert_in_the_evidence_panel(browser, tmp_path):
