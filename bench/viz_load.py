@@ -54,6 +54,7 @@ def headless_chromium(profile: Path) -> Iterator[object]:
     try:
         driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
         driver.set_page_load_timeout(LOAD_TIMEOUT_SECONDS)
+        driver.get("about:blank")  # leave Chromium's new-tab page, whose chrome:// requests would fill the logs
         yield driver
     finally:
         driver.quit()
