@@ -232,3 +232,84 @@ def test_a_class_keeps_its_colour_on_every_view(example):
     for kind in {d["kind"] for _, d in graph.nodes(data=True)} - {"entity", "value"}:
         one_class = graph.subgraph([n for n, d in graph.nodes(data=True) if d["kind"] == kind])
         assert type_colours(one_class) == {kind: whole[kind]}
+
+
+def test_a_source_links_only_to_its_web_page_or_its_file(tmp_path):
+    from pipeline.viz import source_link
+
+    article = tmp_path / "a.txt"
+    article.write_text("x")
+    assert source_link("https://example.org/a?b=1", str(article)) == "https://example.org/a?b=1"
+    assert source_link("", str(article)) == article.as_uri()
+    assert source_link("", f"{tmp_path / 'feed.jsonl'}:3") == ""
+    (tmp_path / "feed.jsonl").write_text("{}")
+    assert source_link("", f"{tmp_path / 'feed.jsonl'}:3") == (tmp_path / "feed.jsonl").as_uri()
+    for hostile in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x"):
+        assert source_link(hostile, "") == ""
+        assert source_link(hostile, str(article)) == article.as_uri()
+    assert source_link("", "relative/path.txt") == ""
+
+
+def test_store_graph_knows_every_sources_title_and_file(example):
+    graph, _, _, _ = example
+    sources = graph.graph["sources"]
+    used = {s for _, _, d in graph.edges(data=True) for s in d["claim"]["sources"]}
+    assert used <= set(sources)
+    assert all(sources[s]["link"].startswith("file:///") for s in used)
+    assert any(sources[s]["title"] for s in used), "the Markdown and HTML articles have titles"
+
+
+def test_the_panel_table_holds_both_sides_of_a_conflict_even_outside_the_view(example):
+    from pipeline.viz import claim_table
+
+    graph, _, _, _ = example
+    claims, sources = claim_table(graph)
+    assert set(claims) >= {k for _, _, k in graph.edges(keys=True)}
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        entry = claims[key]
+        assert entry["text"] == claim_sentence(data["claim"])
+        assert [e["sentence"] for e in entry["evidence"]] == [e["sentence"] for e in data["claim"]["evidence"]]
+        assert {other for _, other in entry["opposed"]} == {f"{c['id']}:{c['polarity']}" for _, c in data["opponents"]}
+        assert bool(entry["opposed"]) == (data["status"] == "conflicted")
+    assert set(sources) == {e["source"] for c in claims.values() for e in c["evidence"]}
+
+    for _, _, data in graph.edges(data=True):  # a one-source view that leaves a conflict's other side out
+        if data["opponents"]:
+            source = data["claim"]["sources"][0]
+            others = [c for _, c in data["opponents"] if source not in c["sources"]]
+            if others:
+                break
+    else:
+        pytest.fail("the example corpus has a conflict between different sources")
+    narrow = select(graph, View(source=source))
+    claims, _ = claim_table(narrow)
+    outside = f"{others[0]['id']}:{others[0]['polarity']}"
+    assert outside not in {k for _, _, k in narrow.edges(keys=True)} and outside in claims
+    assert claims[outside]["independent"] is None and claims[outside]["status"] == "conflicted"
+
+
+def test_page_embeds_search_names_panel_claims_and_sources(example):
+    graph, _, _, _ = example
+    page = page_html(graph)
+    nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);\n  const edges", page, re.DOTALL).group(1))
+    edges = json.loads(re.search(r"const edges = new vis\.DataSet\((\[.*?\])\);", page, re.DOTALL).group(1))
+    claims = json.loads(re.search(r"const claims = (\{.*?\});\n", page, re.DOTALL).group(1))
+    sources = json.loads(re.search(r"const sources = (\{.*?\});\n", page, re.DOTALL).group(1))
+    assert any(n["aliases"] for n in nodes), "aliases reach the search box"
+    assert {e["key"] for e in edges} <= set(claims) and len({e["id"] for e in edges}) == len(edges)
+    assert sources == {s: graph.graph["sources"][s] for s in sources}
+    for edge in edges:
+        data = next(d for _, _, k, d in graph.edges(keys=True, data=True) if k == edge["key"])
+        assert (edge["status"], edge["independent"], edge["sources"], edge["hedged"]) == (
+            data["status"], data["independent"], data["claim"]["sources"], data["claim"]["modality"] == "hedged")
+    for wording in ("conflicts-first", "claimgraph viz --conflicts-only", "--about NAME --depth N", "--source ID",
+                    "--min-sources N", 'id="search"', 'id="filter-source"', 'id="filter-predicate"', 'id="filter-min"'):
+        assert wording in page
+
+
+def test_page_script_writes_text_never_markup():
+    from pipeline.viz import APP_SCRIPT
+
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in APP_SCRIPT
+    assert "textContent" in APP_SCRIPT and "safeLink" in APP_SCRIPT

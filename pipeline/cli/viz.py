@@ -31,7 +31,9 @@ def viz(
     """Write an interactive HTML graph of the claims: entities as nodes, claims as edges.
 
     Edge colour gives the status (agreed, single-source, conflicted, negated), width the number of
-    independent sources; hedged claims are dashed. Hover an edge for its sources and evidence.
+    independent sources; hedged claims are dashed. In the page, search an entity by name or alias,
+    filter claims live (source, predicate, kind, independent sources; "Conflicts first"), and click
+    a claim or entity for its evidence with source links; hover for a preview.
     """
     from ..viz import View, ViewError, render, select, store_graph
 
