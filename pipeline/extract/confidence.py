@@ -69,6 +69,12 @@ def _weights(path: Path) -> dict[str, float]:
     return {str(name): float(weight) for name, weight in json.loads(path.read_text(encoding="utf-8"))["weights"].items()}
 
 
+def default_min_confidence(directory: Path | None = None) -> float:
+    """The read commands' default threshold: where development precision reaches the calibration target."""
+    path = (directory or ontology_dir()) / WEIGHTS_FILE
+    return float(json.loads(path.read_text(encoding="utf-8")).get("default_min_confidence", 0.0)) if path.exists() else 0.0
+
+
 def weights(directory: Path | None = None) -> dict[str, float]:
     """The learned weights by feature name (``bias`` included); empty when none were fitted."""
     return _weights((directory or ontology_dir()) / WEIGHTS_FILE)

@@ -244,6 +244,8 @@ class FrameFinder:
                 composed = self._compose_effect(governing, predicate)
                 if composed is None:
                     continue
+                if predicate == CG.hasSymptom and composed == CG.causes:
+                    objects = [o for o in objects if o.i > noun.i]  # the listed symptoms, not "short-lived"
                 predicate = composed
             for obj in objects:
                 fitted = self._compose(predicate, obj)  # "a cause of poor sleep" disrupts sleep
@@ -302,7 +304,8 @@ class FrameFinder:
         if verb_predicate is None:
             return predicate
         if verb_predicate == CG.causes:
-            return predicate
+            # "can cause withdrawal symptoms, such as dizziness": what causes symptoms causes each of them
+            return CG.causes if self.lexicon.predicates[predicate].effect == 0 and predicate == CG.hasSymptom else predicate
         sign = self.lexicon.predicates[verb_predicate].effect * self.lexicon.predicates[predicate].effect
         if sign > 0:
             return CG.causes

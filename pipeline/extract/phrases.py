@@ -410,6 +410,11 @@ class PhraseResolver:
             return None
         if entity is not None:
             return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=entity)
+        abbreviation = _abbreviation(token)
+        if abbreviation is not None and len(words) > 1:
+            # "cognitive behavioural therapy (CBT)": named by the short form, so articles that write only "CBT" meet it
+            key = label_key(abbreviation)
+            return Phrase(text=text, key=key, lemma_key=key, entity=self.lexicon.entity_for(abbreviation))
         broader = self._suffix_entity(words, token)
         if broader is not None and self._only_naming_words(words, broader):
             return Phrase(text=text, key=label_key(text), lemma_key=label_key(lemma_text), entity=broader)
@@ -482,6 +487,15 @@ def _points_back(noun: Token) -> bool:
 def _is_list_item(token: Token) -> bool:
     """"aches, irritability, a dry mouth and …": an apposition that leads on to a conjunction is a list item."""
     return token.dep_ == "appos" and any(c.dep_ == "conj" or _is_list_item(c) for c in token.children)
+
+
+def _abbreviation(noun: Token) -> str | None:
+    """The short form a name defines in brackets right after it: "chronic obstructive pulmonary disease (COPD)"."""
+    for child in noun.rights:
+        if (child.dep_ == "appos" and child.i >= 1 and child.doc[child.i - 1].text == "(" and child.i + 1 < len(child.doc)
+                and child.doc[child.i + 1].text == ")" and 2 <= len(child.text) <= 8 and sum(c.isupper() for c in child.text) >= 2):
+            return child.text
+    return None
 
 
 def _restrictive_adjective(noun: Token) -> str:
