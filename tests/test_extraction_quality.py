@@ -52,4 +52,5 @@ def test_blind_test_corpus_floors():
     assert scored["relaxed"].precision >= TEST_FLOORS["relaxed"][0] and scored["relaxed"].recall >= TEST_FLOORS["relaxed"][1]
 
 
-TEST_FLOORS = {"strict": (0.0, 0.0), "relaxed": (0.0, 0.0)}  # set from the one scoring of the final extractor
+# From the scoring of this extractor on the blind corpus (strict P 0.64 R 0.38, relaxed P 0.76 R 0.45).
+TEST_FLOORS = {"strict": (0.60, 0.35), "relaxed": (0.72, 0.42)}
