@@ -280,3 +280,15 @@ def _load_cues(graph: Graph, lexicon: Lexicon) -> None:
         value = graph.value(number, RDF.value)
         for word in _words(graph, number, CG.word):
             lexicon.number_words[word] = float(value)
+
+
+@lru_cache(maxsize=1)
+def construction_notes(directory: Path | None = None) -> dict[str, str]:
+    """What each extraction pattern reads, by the pattern name recorded on evidence (``constructions.ttl``).
+
+    >>> construction_notes()["passive"]
+    "A passive verb with its by-agent: 'Insomnia is often caused by stress'."
+    """
+    graph = Graph().parse((directory or ontology_dir()) / CONSTRUCTIONS_FILE, format="turtle")
+    return {str(node).removeprefix(str(CG)): str(comment)
+            for node in graph.subjects(RDF.type, CG.Pattern) if (comment := graph.value(node, RDFS.comment))}

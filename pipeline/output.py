@@ -36,6 +36,25 @@ def claim_row(claim: dict) -> dict[str, str]:
     }
 
 
+EXPLAIN_COLUMNS = ("subject", "predicate", "object", "polarity", "modality", "confidence", "pattern", "source", "sentence")
+
+
+def explain_rows(claims: Iterable[dict], notes: dict[str, str]) -> list[dict[str, str]]:
+    """One row per piece of evidence: the claim, how confident, which pattern found it (and what it reads)."""
+    rows = []
+    for claim in claims:
+        for evidence in claim["evidence"]:
+            pattern = evidence.get("pattern", "")
+            rows.append({
+                "subject": claim["subject"]["label"], "predicate": claim["predicate"]["label"],
+                "object": claim["object"]["label"], "polarity": evidence["polarity"], "modality": evidence["modality"],
+                "confidence": f"{evidence.get('confidence', 1.0):.2f}",
+                "pattern": f"{pattern}: {notes[pattern]}" if pattern in notes else pattern,
+                "source": evidence["source"], "sentence": evidence["sentence"],
+            })
+    return rows
+
+
 def render_json(data: object) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 

@@ -9,7 +9,8 @@ import typer
 
 from .app import DEFAULT_STORE, FormatOption, RawCsvOption, StoreOption, app, fail, opened_store
 
-from ..output import CLAIM_COLUMNS, Format, claim_row, emit, print_conflicts
+from ..ontology import construction_notes
+from ..output import CLAIM_COLUMNS, EXPLAIN_COLUMNS, Format, claim_row, emit, explain_rows, print_conflicts
 from ..reason import UnknownEntity, about, agreements, all_claims, conflicts
 from ..counts import counts
 from ..report import write_report
@@ -27,6 +28,8 @@ def claims(
     about_entity: Annotated[Optional[str], typer.Option("--about", help="Only claims whose subject or object is this "
                                                         "entity (label, alias or IRI).")] = None,
     raw_csv: RawCsvOption = False,
+    explain: Annotated[bool, typer.Option("--explain", help="One row per piece of evidence: its confidence, the "
+                                          "pattern that found it and what that pattern reads, and the sentence.")] = False,
 ) -> None:
     """List every claim with its polarity, modality and sources."""
     _check_about(about_entity)
@@ -37,6 +40,10 @@ def claims(
             found = about(found, about_entity)
         except UnknownEntity as error:
             fail(str(error), code=1)
+    if explain:
+        emit(found, explain_rows(found, construction_notes()), fmt, "Claims and how they were found", EXPLAIN_COLUMNS,
+             neutralise=not raw_csv)
+        return
     emit(found, (claim_row(c) for c in found), fmt, "Claims", CLAIM_COLUMNS, neutralise=not raw_csv)
 
 
